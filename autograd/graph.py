@@ -1,0 +1,43 @@
+"""Graph traversal shared by both engines: one topological order, no recursion.
+
+A node's inputs are read through ``inputs_of(node)``, so ``Value`` (two direct
+input slots) and ``Tensor`` (a tuple of inputs) walk their graphs with the
+same code. Backward visits the order reversed: every node after all of the
+nodes that consumed it, so its gradient is complete when its rule runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+Node = TypeVar("Node")
+
+_EMIT = object()  # stack marker: the node below it has all its inputs emitted
+
+
+def topological_order(roots: Iterable[Node], inputs_of: Callable[[Node], Iterable[Any]]) -> list[Node]:
+    """Every node reachable from ``roots``, each listed after all of its inputs.
+
+    Iterative depth-first post-order, so a chain of a million nodes is fine: a
+    node is expanded once, pushed back under an ``_EMIT`` marker, and emitted
+    when the marker surfaces, after everything pushed above it.
+    ``None`` entries in ``inputs_of(node)`` mean "no input".
+    """
+    order: list[Node] = []
+    seen: set[Node] = set()
+    stack: list[Any] = list(roots)
+    while stack:
+        node = stack.pop()
+        if node is _EMIT:
+            order.append(stack.pop())
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append(node)
+        stack.append(_EMIT)
+        for parent in inputs_of(node):
+            if parent is not None and parent not in seen:
+                stack.append(parent)
+    return order

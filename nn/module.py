@@ -1,0 +1,164 @@
+"""``Module``: the base of every model, scalar (Value) or tensor (Parameter), as ``torch.nn.Module``.
+
+Parameters and sub-modules are found by attribute: a ``Parameter``, a ``Value``
+or a ``Module`` assigned to ``self`` (or a list of them) is registered under
+its attribute name, so ``state_dict`` keys read ``fc1.weight`` or ``layers.0.w.3``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple, Union
+
+import numpy as np
+
+import autograd
+from autograd import Tensor, Value
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module registers as learnable (``requires_grad=True`` by default)."""
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        source = autograd.as_tensor(data if data is not None else np.zeros(0, dtype=np.float32))
+        super().__init__(0)
+        self.data = source.data
+        self.requires_grad_(requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+Learnable = Union[Parameter, Value]
+
+
+class IncompatibleKeys(NamedTuple):
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+class Module:
+    """Base class: subclasses set parameters and sub-modules in ``__init__`` and define ``forward``."""
+
+    training = True
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # -- what is registered --------------------------------------------------------
+    def _members(self) -> Iterator[tuple[str, Any]]:
+        """(name, object) for every attribute, lists and tuples expanded as ``name.i``."""
+        for name, value in vars(self).items():
+            if isinstance(value, (list, tuple)):
+                yield from ((f"{name}.{i}", item) for i, item in enumerate(value))
+            else:
+                yield name, value
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        return ((name, m) for name, m in self._members() if isinstance(m, Module))
+
+    def children(self) -> Iterator[Module]:
+        return (m for _, m in self.named_children())
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        yield prefix, self
+        for name, child in self.named_children():
+            yield from child.named_modules(f"{prefix}{name}" if not prefix else f"{prefix}.{name}")
+
+    def modules(self) -> Iterator[Module]:
+        return (m for _, m in self.named_modules())
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Learnable]]:
+        """(dotted name, parameter) pairs in registration order; a shared parameter appears once."""
+        seen: set[int] = set()
+        for module_name, module in self.named_modules(prefix):
+            for name, p in module._members():
+                if isinstance(p, (Parameter, Value)) and id(p) not in seen:
+                    seen.add(id(p))
+                    yield (f"{module_name}.{name}" if module_name else name), p
+
+    def parameters(self) -> Iterator[Learnable]:
+        return (p for _, p in self.named_parameters())
+
+    # -- modes and gradients -----------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        for module in self.modules():
+            module.training = mode
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
+
+    def zero_grad(self) -> None:
+        """Clear every parameter's gradient: None for tensors (as PyTorch does), 0 for Values."""
+        for p in self.parameters():
+            p.grad = 0.0 if isinstance(p, Value) else None
+
+    def to(self, *args: Any, dtype: Any = None) -> Module:
+        """Check the device (only the CPU exists) and cast floating parameters to ``dtype`` if given."""
+        for arg in args:
+            if isinstance(arg, (str, autograd.device)):
+                autograd.device(arg)
+            else:
+                dtype = arg
+        if dtype is not None:
+            for p in self.parameters():
+                if isinstance(p, Tensor):
+                    p.data = p.data.astype(dtype)
+                    p.grad = None
+        return self
+
+    def cpu(self) -> Module:
+        return self
+
+    def float(self) -> Module:
+        return self.to(autograd.float32)
+
+    def double(self) -> Module:
+        return self.to(autograd.float64)
+
+    # -- saving and loading --------------------------------------------------------
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
+        """Name -> numpy array of every parameter (PyTorch's key names); tensor arrays are shared, not copied."""
+        return OrderedDict(
+            (name, np.array(p.data) if isinstance(p, Value) else p.data) for name, p in self.named_parameters()
+        )
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+        """Copy arrays into the parameters by name; errors name every missing, unexpected or misshapen key."""
+        params = dict(self.named_parameters())
+        arrays = {k: np.asarray(v.data if isinstance(v, Tensor) else v) for k, v in state_dict.items()}
+        missing = [k for k in params if k not in arrays]
+        unexpected = [k for k in arrays if k not in params]
+        errors = [
+            f"size mismatch for {k}: the checkpoint has shape {arrays[k].shape}, the model has {np.shape(p.data)}"
+            for k, p in params.items()
+            if k in arrays and arrays[k].shape != np.shape(p.data)
+        ]
+        if strict:
+            errors += [f"missing key {k!r}" for k in missing] + [f"unexpected key {k!r}" for k in unexpected]
+        if errors:
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
+        for k, p in params.items():
+            if k in arrays:
+                if isinstance(p, Value):
+                    p.data = float(arrays[k])
+                else:
+                    p.data[...] = arrays[k]
+        return IncompatibleKeys(missing, unexpected)
+
+    # -- printing ------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        children = [f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in self.named_children()]
+        if not children:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        return f"{type(self).__name__}(\n" + "\n".join(children) + "\n)"

@@ -1,0 +1,113 @@
+"""Optimizers with PyTorch's update rules, for Tensor parameters and Value parameters alike.
+
+Value parameters are gathered into one float64 array per step, so a single
+numpy update rule serves both engines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, Value
+
+
+class Optimizer:
+    """Holds ``param_groups`` (dicts of params and hyperparameters) and per-parameter ``state``."""
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        params = list(params)
+        if not params:
+            raise ValueError("optimizer got an empty parameter list")
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        self.param_groups = [{**defaults, **group, "params": list(group["params"])} for group in groups]
+        self.state: dict[Any, dict[str, Any]] = {}
+
+    def zero_grad(self) -> None:
+        """Clear gradients: None for tensors (as PyTorch does), 0 for Values."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.grad = 0.0 if isinstance(p, Value) else None
+
+    def step(self) -> None:
+        """Update every parameter that has a gradient."""
+        for index, group in enumerate(self.param_groups):
+            values = [p for p in group["params"] if isinstance(p, Value)]
+            if values:
+                data = np.array([v.data for v in values])
+                grad = np.array([v.grad for v in values])
+                self._update(self.state.setdefault(("values", index), {}), data, grad, group)
+                for v, new in zip(values, data.tolist()):
+                    v.data = new
+            for p in group["params"]:
+                if isinstance(p, Tensor) and p.grad is not None:
+                    self._update(self.state.setdefault(p, {}), p.data, p.grad, group)
+
+    def _update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> None:
+        """Update ``data`` in place from ``grad``; ``state`` persists between steps."""
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """p -= lr * v, with v = momentum * v + g and g = grad + weight_decay * p (PyTorch's form)."""
+
+    def __init__(
+        self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0, weight_decay: float = 0.0
+    ) -> None:
+        super().__init__(params, {"lr": lr, "momentum": momentum, "weight_decay": weight_decay})
+
+    def _update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> None:
+        g = grad + group["weight_decay"] * data if group["weight_decay"] else grad
+        if group["momentum"]:
+            if "momentum_buffer" not in state:
+                state["momentum_buffer"] = np.array(g, copy=True)
+            else:
+                buffer = state["momentum_buffer"]
+                buffer *= group["momentum"]
+                buffer += g
+            g = state["momentum_buffer"]
+        data -= group["lr"] * g
+
+
+class Adam(Optimizer):
+    """p -= lr * m_hat / (sqrt(v_hat) + eps), m and v the bias-corrected running means of g and g^2.
+
+    The moments are kept in float64: in float32 they decay into subnormal numbers,
+    which make every update several times slower on x86 CPUs.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay})
+
+    def _update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> None:
+        beta1, beta2 = group["betas"]
+        if not state:
+            state.update(
+                step=0, exp_avg=np.zeros(data.shape), exp_avg_sq=np.zeros(data.shape), scratch=np.empty(data.shape)
+            )
+        g = grad + group["weight_decay"] * data if group["weight_decay"] else grad
+        state["step"] += 1
+        m, v, scratch = state["exp_avg"], state["exp_avg_sq"], state["scratch"]
+        m *= beta1
+        m += (1 - beta1) * g
+        v *= beta2
+        np.multiply(g, g, out=scratch)
+        scratch *= 1 - beta2
+        v += scratch
+        bias1 = 1 - beta1 ** state["step"]
+        bias2 = 1 - beta2 ** state["step"]
+        np.sqrt(v, out=scratch)
+        scratch /= np.sqrt(bias2)
+        scratch += group["eps"]
+        np.divide(m, scratch, out=scratch)
+        scratch *= group["lr"] / bias1
+        data -= scratch
