@@ -7,6 +7,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from autograd.graph import topological_order
 from autograd.tensor import Tensor, grad, no_grad
 from autograd.value import Value
 
@@ -38,7 +39,7 @@ def gradcheck(
         error = np.abs(jacobian - numeric) - (atol + rtol * np.abs(numeric))
         if error.size and (np.nanmax(error) > 0 or np.isnan(error).any()):
             out, element = np.unravel_index(np.nanargmax(np.where(np.isnan(error), np.inf, error)), error.shape)
-            a, n = jacobian[out, element], numeric[out, element]
+            a, n = float(jacobian[out, element]), float(numeric[out, element])
             raise GradcheckError(
                 f"gradient of output element {out} with respect to element {element} of input {k} "
                 f"(shape {np.shape(x.data)}): analytic {a!r}, numerical {n!r}, difference {abs(a - n)!r} "
@@ -50,7 +51,7 @@ def gradcheck(
 def _outputs(fn: Callable[..., Any], inputs: tuple[Input, ...]) -> np.ndarray:
     """fn(*inputs) as a flat float64 vector."""
     out = fn(*inputs)
-    return np.asarray(out.data, dtype=np.float64).reshape(-1)
+    return np.array(out.data, dtype=np.float64).reshape(-1)  # a copy: out may be a view of an input
 
 
 def _numeric_jacobian(fn: Callable[..., Any], inputs: tuple[Input, ...], x: Input, eps: float) -> np.ndarray:
@@ -72,10 +73,15 @@ def _analytic_jacobians(fn: Callable[..., Any], inputs: tuple[Input, ...], wrt: 
     """One Jacobian per input in ``wrt``, a row per output element, by reverse mode."""
     out = fn(*inputs)
     if isinstance(out, Value):
-        for x in wrt:
-            x.grad = 0.0
+        nodes = topological_order((out,), _value_inputs)
+        saved = [v.grad for v in nodes]
+        for v in nodes:
+            v.grad = 0.0
         out.backward()
-        return [np.array([[x.grad]]) for x in wrt]
+        jacobians = [np.array([[x.grad]]) for x in wrt]
+        for v, g in zip(nodes, saved):  # leave every grad as the caller had it, as torch's gradcheck does
+            v.grad = g
+        return jacobians
     rows = []
     for j in range(out.data.size):
         seed = np.zeros(out.shape, dtype=out.dtype)
@@ -83,6 +89,10 @@ def _analytic_jacobians(fn: Callable[..., Any], inputs: tuple[Input, ...], wrt: 
         grads = grad(out, wrt, grad_outputs=seed, retain_graph=True, allow_unused=True)
         rows.append([np.zeros(x.data.size) if g is None else g.data.reshape(-1) for x, g in zip(wrt, grads)])
     return [np.array([row[k] for row in rows], dtype=np.float64).reshape(out.data.size, -1) for k in range(len(wrt))]
+
+
+def _value_inputs(v: Value) -> tuple[Value, ...]:
+    return v.inputs
 
 
 def _get(x: Input, i: int) -> float:

@@ -254,34 +254,34 @@ class Tensor:
 
     # -- arithmetic --------------------------------------------------------------
     def __add__(self, other: ArrayLike) -> Tensor:
-        other = _operand(other, self)
-        return _make(self.data + other.data, (self, other), _add_backward)
+        a, b = _operands(self, other)
+        return _make(a.data + b.data, (a, b), _add_backward)
 
     def __sub__(self, other: ArrayLike) -> Tensor:
-        other = _operand(other, self)
-        return _make(self.data - other.data, (self, other), _sub_backward)
+        a, b = _operands(self, other)
+        return _make(a.data - b.data, (a, b), _sub_backward)
 
     def __mul__(self, other: ArrayLike) -> Tensor:
-        other = _operand(other, self)
-        return _make(self.data * other.data, (self, other), _mul_backward)
+        a, b = _operands(self, other)
+        return _make(a.data * b.data, (a, b), _mul_backward)
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
-        other = _operand(other, self)
-        dtype = np.result_type(self.dtype, other.dtype)
+        a, b = _operands(self, other)
+        dtype = np.result_type(a.dtype, b.dtype)
         with np.errstate(divide="ignore", invalid="ignore"):
-            data = np.divide(self.data, other.data, dtype=dtype if _is_float(dtype) else float32)
-        return _make(data, (self, other), _div_backward)
+            data = np.divide(a.data, b.data, dtype=dtype if _is_float(dtype) else float32)
+        return _make(data, (a, b), _div_backward)
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
-        exponent = _operand(exponent, self)
+        a, b = _operands(self, exponent)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            data = self.data**exponent.data
-        return _make(data, (self, exponent), _pow_backward)
+            data = a.data**b.data
+        return _make(data, (a, b), _pow_backward)
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
-        other = _operand(other, self)
-        _check_matmul(self.shape, other.shape)
-        return _make(self.data @ other.data, (self, other), _matmul_backward)
+        a, b = _operands(self, other)
+        _check_matmul(a.shape, b.shape)
+        return _make(a.data @ b.data, (a, b), _matmul_backward)
 
     def __neg__(self) -> Tensor:
         return _make(-self.data, (self,), _neg_backward)
@@ -364,8 +364,8 @@ class Tensor:
         return _make(np.clip(self.data, min, max), (self,), _clamp_backward, (min, max))
 
     def maximum(self, other: ArrayLike) -> Tensor:
-        other = _operand(other, self)
-        return _make(np.maximum(self.data, other.data), (self, other), _maximum_backward)
+        a, b = _operands(self, other)
+        return _make(np.maximum(a.data, b.data), (a, b), _maximum_backward)
 
     def where(self, condition: ArrayLike, other: ArrayLike) -> Tensor:
         return where(condition, self, other)
@@ -403,7 +403,8 @@ class Tensor:
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         if dim is None:
-            return _leaf(np.asarray(self.data.argmax()))
+            index = np.asarray(self.data.argmax())
+            return _leaf(index.reshape((1,) * self.ndim) if keepdim else index)
         indices = self.data.argmax(axis=dim)
         return _leaf(np.expand_dims(indices, dim) if keepdim else indices)
 
@@ -553,23 +554,29 @@ def _div_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a/b) = 
 
 @_rule("**")
 def _pow_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor | None]:  # d(a^b) = b a^(b-1) da + a^b ln(a) db
-    a, b = out._inputs
-    ga = sum_to(g * b * a ** (b - 1), a.shape)
-    gb = sum_to(g * out * a.log(), b.shape) if b.requires_grad else None
+    a, b = (
+        out._inputs
+    )  # PyTorch's conventions where the formulas give 0 * inf: slope 0 for b = 0, and for a = 0, b >= 0
+    ga = sum_to(g * where(b.data == 0, 0.0, b * a ** (b - 1)), a.shape) if a.requires_grad else None
+    gb = sum_to(g * where((a.data == 0) & (b.data >= 0), 0.0, out * a.log()), b.shape) if b.requires_grad else None
     return ga, gb
 
 
 @_rule("@")
-def _matmul_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(AB) = dA B + A dB
+def _matmul_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:  # d(AB) = dA B + A dB
     a, b = out._inputs
     a2, b2, g2 = a, b, g  # a vector is a row on the left and a column on the right, as in numpy
     if a.ndim == 1:
         a2, g2 = a.unsqueeze(0), g2.unsqueeze(-2)
     if b.ndim == 1:
         b2, g2 = b.unsqueeze(-1), g2.unsqueeze(-1)
-    ga = sum_to(g2 @ b2.mT, a2.shape)
-    gb = sum_to(a2.mT @ g2, b2.shape)
-    return (ga.reshape(a.shape) if a.ndim == 1 else ga), (gb.reshape(b.shape) if b.ndim == 1 else gb)
+    ga = sum_to(g2 @ b2.mT, a2.shape) if a.requires_grad else None
+    gb = sum_to(a2.mT @ g2, b2.shape) if b.requires_grad else None
+    if a.ndim == 1 and ga is not None:
+        ga = ga.reshape(a.shape)
+    if b.ndim == 1 and gb is not None:
+        gb = gb.reshape(b.shape)
+    return ga, gb
 
 
 @_rule("neg")
@@ -904,14 +911,26 @@ def tensor(data: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> T
 
     Python floats become float32 and ints int64; a numpy array keeps its dtype.
     """
-    if isinstance(data, Tensor):
-        data = data.data
+    data, has_numpy_float64 = _plain(data)
     array = np.array(data, dtype=dtype)
-    if dtype is None and not isinstance(data, (np.ndarray, np.generic)) and array.dtype == float64:
+    if dtype is None and array.dtype == float64 and not has_numpy_float64:
         array = array.astype(float32)
     if requires_grad:
         _check_differentiable(array.dtype)
     return _leaf(array, requires_grad)
+
+
+def _plain(data: Any) -> tuple[Any, bool]:
+    """``data`` with Tensors replaced by their arrays, and whether it holds numpy float64 values
+    (which keep their dtype, while Python floats become float32)."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, (np.ndarray, np.generic)):
+        return data, data.dtype == float64
+    if isinstance(data, (list, tuple)):
+        items = [_plain(x) for x in data]
+        return [x for x, _ in items], any(f for _, f in items)
+    return data, False
 
 
 def as_tensor(data: ArrayLike, dtype: Any = None) -> Tensor:
@@ -932,6 +951,18 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 # -- small helpers --------------------------------------------------------------------
 _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def _operands(a: Tensor, x: Any) -> tuple[Tensor, Tensor]:
+    """Both operands of a binary op as Tensors; an integer one meeting a float one is cast to its
+    dtype (PyTorch computes int64 * 2.5 in float32, where numpy would choose float64)."""
+    b = _operand(x, a)
+    if a.dtype.kind != b.dtype.kind:
+        if b.dtype.kind == "f":
+            a = a.to(b.dtype)
+        elif a.dtype.kind == "f":
+            b = b.to(a.dtype)
+    return a, b
 
 
 def _operand(x: Any, like: Tensor) -> Tensor:
@@ -973,7 +1004,11 @@ def _axes(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
     if dim is None:
         return tuple(range(ndim))
     dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-    return tuple(sorted(d % max(ndim, 1) for d in dims))
+    if ndim == 0:  # a 0-d tensor accepts dim 0 or -1, as in PyTorch, and has no axis to reduce
+        if any(d not in (0, -1) for d in dims):
+            raise IndexError(f"dimension out of range (expected to be in range of [-1, 0], but got {dims})")
+        return ()
+    return tuple(sorted(d % ndim for d in dims))
 
 
 def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:

@@ -162,7 +162,8 @@ def _div_backward(out: Value) -> None:  # d(a/b) = da / b - (a/b) db / b
 @_rule("**")
 def _pow_backward(out: Value) -> None:  # d(a**n) = n a**(n-1) da; n is a constant
     a, n = out._a, out._b.data
-    a.grad += n * _power(a.data, n - 1.0) * out.grad
+    if n != 0.0:  # a**0 is constant: its slope is 0 even at a = 0, where n a**(n-1) would be 0 * inf
+        a.grad += n * _power(a.data, n - 1.0) * out.grad
 
 
 @_rule("neg")

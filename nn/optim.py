@@ -74,8 +74,9 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """p -= lr * m_hat / (sqrt(v_hat) + eps), m and v the bias-corrected running means of g and g^2.
 
-    The moments are kept in float64: in float32 they decay into subnormal numbers,
-    which make every update several times slower on x86 CPUs.
+    Moments below the smallest normal float are flushed to zero each step, as
+    flush-to-zero hardware modes do: left alone, the moments of idle weights
+    decay into subnormal numbers, which slow x86 arithmetic on them many times over.
     """
 
     def __init__(
@@ -91,23 +92,32 @@ class Adam(Optimizer):
     def _update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> None:
         beta1, beta2 = group["betas"]
         if not state:
-            state.update(
-                step=0, exp_avg=np.zeros(data.shape), exp_avg_sq=np.zeros(data.shape), scratch=np.empty(data.shape)
-            )
+            state.update(step=0, exp_avg=np.zeros_like(data), exp_avg_sq=np.zeros_like(data))
+            state.update(scratch=np.empty_like(data), mask=np.empty(data.shape, dtype=bool))
         g = grad + group["weight_decay"] * data if group["weight_decay"] else grad
         state["step"] += 1
-        m, v, scratch = state["exp_avg"], state["exp_avg_sq"], state["scratch"]
-        m *= beta1
-        m += (1 - beta1) * g
-        v *= beta2
+        m, v, scratch, mask = state["exp_avg"], state["exp_avg_sq"], state["scratch"], state["mask"]
+        m *= beta1  # m = beta1 m + (1 - beta1) g
+        np.multiply(g, 1 - beta1, out=scratch)
+        m += scratch
+        v *= beta2  # v = beta2 v + (1 - beta2) g^2
         np.multiply(g, g, out=scratch)
         scratch *= 1 - beta2
         v += scratch
+        _flush_subnormals(m, scratch, mask)
+        _flush_subnormals(v, scratch, mask)
         bias1 = 1 - beta1 ** state["step"]
         bias2 = 1 - beta2 ** state["step"]
-        np.sqrt(v, out=scratch)
+        np.sqrt(v, out=scratch)  # step = lr / bias1 * m / (sqrt(v / bias2) + eps)
         scratch /= np.sqrt(bias2)
         scratch += group["eps"]
         np.divide(m, scratch, out=scratch)
         scratch *= group["lr"] / bias1
         data -= scratch
+
+
+def _flush_subnormals(x: np.ndarray, scratch: np.ndarray, mask: np.ndarray) -> None:
+    """Set every x with |x| below the smallest normal number to 0, in place."""
+    np.abs(x, out=scratch)
+    np.less(scratch, np.finfo(x.dtype).tiny, out=mask)
+    np.copyto(x, 0, where=mask)

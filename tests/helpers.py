@@ -1,0 +1,93 @@
+"""Shared test helpers: moving data between autograd and torch, comparing results, hypothesis strategies.
+
+Typical use::
+
+    x = leaf(data)                      # autograd float64 leaf that requires grad
+    xt = to_torch(data)                 # torch float64 leaf that requires grad, same values
+    assert_close(x.tanh(), xt.tanh())   # same shape, values within rtol 1e-10
+"""
+
+from typing import Any
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import autograd
+
+
+def as_numpy(x: Any) -> np.ndarray:
+    """The values of an autograd Tensor, torch tensor, numpy array or number, as a numpy array (no copy promise)."""
+    if isinstance(x, autograd.Tensor):
+        return np.asarray(x.data)
+    if isinstance(x, torch.Tensor):
+        return x.detach().numpy()
+    return np.asarray(x)
+
+
+def to_torch(x: Any, requires_grad: bool = True) -> torch.Tensor:
+    """A float64 torch leaf holding a copy of ``x`` (autograd Tensor, array or number)."""
+    return torch.tensor(as_numpy(x), dtype=torch.float64, requires_grad=requires_grad)
+
+
+def leaf(x: Any, requires_grad: bool = True) -> autograd.Tensor:
+    """A float64 autograd leaf holding a copy of ``x`` (autograd Tensor, torch tensor, array or number)."""
+    return autograd.tensor(np.array(as_numpy(x), dtype=np.float64), requires_grad=requires_grad)
+
+
+def dtype_name(x: Any) -> str:
+    """The bare dtype name of a tensor, array or dtype: "float32", "int64", "bool"."""
+    dtype = getattr(x, "dtype", x)
+    return str(dtype).removeprefix("torch.")
+
+
+def assert_close(ours: Any, theirs: Any, rtol: float = 1e-10, atol: float = 1e-12) -> None:
+    """Assert equal shapes and values within tolerance (nan matches nan); either side may be any array-like."""
+    a, b = as_numpy(ours), as_numpy(theirs)
+    assert a.shape == b.shape, f"shape {a.shape} != expected {b.shape}"
+    np.testing.assert_allclose(a.astype(np.float64), b.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True)
+
+
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4) -> st.SearchStrategy:
+    """Array shapes, 0-d included by default."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+
+def broadcast_pairs(min_dims: int = 0, max_dims: int = 3, max_side: int = 4) -> st.SearchStrategy:
+    """Pairs of shapes that broadcast together, including 0-d and size-1 dimensions."""
+    return hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=min_dims, max_dims=max_dims, max_side=max_side).map(
+        lambda b: b.input_shapes
+    )
+
+
+def arrays(shape: Any, low: float = -3.0, high: float = 3.0) -> st.SearchStrategy:
+    """float64 arrays of ``shape`` (a tuple or a strategy of tuples) with values in [low, high]."""
+    elements = st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+    return hnp.arrays(np.float64, shape, elements=elements)
+
+
+def random_like(shape: tuple[int, ...], seed: int = 0) -> np.ndarray:
+    """A reproducible standard-normal float64 array, e.g. an upstream gradient for ``backward``."""
+    return np.random.default_rng(seed).standard_normal(shape)
+
+
+def compare(
+    fn: Any, *inputs: Any, torch_fn: Any = None, seed: int = 0, rtol: float = 1e-10, atol: float = 1e-12
+) -> None:
+    """Run ``fn`` on float64 autograd leaves and ``torch_fn`` (default: ``fn``) on torch leaves made from ``inputs``.
+
+    Asserts equal forward values and dtypes, then backpropagates the same random upstream gradient through both
+    and asserts equal input gradients (an input neither side uses must have no gradient on both).
+    """
+    ours, theirs = [leaf(x) for x in inputs], [to_torch(x) for x in inputs]
+    out, ref = fn(*ours), (torch_fn or fn)(*theirs)
+    assert_close(out, ref, rtol, atol)
+    assert dtype_name(out) == dtype_name(ref)
+    upstream = random_like(tuple(ref.shape), seed)
+    out.backward(upstream)
+    ref.backward(torch.from_numpy(upstream))
+    for x, xt in zip(ours, theirs):
+        assert (x.grad is None) == (xt.grad is None), "one side has a gradient, the other has none"
+        if xt.grad is not None:
+            assert_close(x.grad, xt.grad, rtol, atol)
