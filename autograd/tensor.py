@@ -836,7 +836,7 @@ def _backpropagate(
         grads[root] = grads[root] + seed if root in grads else seed
     wanted = set(capture) if capture is not None else set()
     found: dict[Tensor, Tensor] = {}
-    with enable_grad() if create_graph else no_grad():
+    with enable_grad() if create_graph else no_grad(), np.errstate(all="ignore"):  # masked 0 * inf is expected
         for node in reversed(topological_order(roots, _inputs_of)):
             g = grads.pop(node, None)
             if g is None:
