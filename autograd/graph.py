@@ -21,23 +21,19 @@ def topological_order(roots: Iterable[Node], inputs_of: Callable[[Node], Iterabl
 
     Iterative depth-first post-order, so a chain of a million nodes is fine: a
     node is expanded once, pushed back under an ``_EMIT`` marker, and emitted
-    when the marker surfaces, after everything pushed above it.
+    when the marker surfaces, after everything pushed above it (its inputs).
     ``None`` entries in ``inputs_of(node)`` mean "no input".
     """
     order: list[Node] = []
-    seen: set[Node] = set()
+    seen: set[Any] = {None}  # None stands for "no input" and is never expanded
     stack: list[Any] = list(roots)
     while stack:
         node = stack.pop()
         if node is _EMIT:
             order.append(stack.pop())
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append(node)
-        stack.append(_EMIT)
-        for parent in inputs_of(node):
-            if parent is not None and parent not in seen:
-                stack.append(parent)
+        elif node not in seen:
+            seen.add(node)
+            stack.append(node)
+            stack.append(_EMIT)
+            stack.extend(inputs_of(node))
     return order

@@ -90,7 +90,9 @@ def load_dataset(dataset: str, data_dir: str | Path | None, train: bool, normali
     try:
         return info.loader(data_dir or info.folder, train=train, transform=make_transform(dataset, normalize))
     except FileNotFoundError as err:
-        hint = "\nOn Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist" if dataset == "fashion-mnist" else ""
+        hint = ""
+        if dataset == "fashion-mnist":
+            hint = f"\nDebian's package dataset-fashion-mnist installs them in {info.folder} (apt-get install it)"
         raise FileNotFoundError(f"{err}{hint}") from None
 
 

@@ -83,8 +83,9 @@ def plot_decision_boundary(model: nn.MLP, X: np.ndarray, y: np.ndarray, path: Pa
     grid_x, grid_y = np.meshgrid(xs, ys)
     scores = np.array([model([a, b]).data for a, b in zip(grid_x.ravel().tolist(), grid_y.ravel().tolist())])
     fig, ax = plt.subplots(figsize=(6, 5))
-    ax.contourf(grid_x, grid_y, scores.reshape(grid_x.shape), levels=[-np.inf, 0, np.inf], cmap="Spectral", alpha=0.8)
-    ax.scatter(X[:, 0], X[:, 1], c=y, s=30, cmap="Spectral", edgecolors="k")
+    colors = ["tab:red", "tab:blue"]  # for labels -1 and +1
+    ax.contourf(grid_x, grid_y, scores.reshape(grid_x.shape), levels=[-np.inf, 0, np.inf], colors=colors, alpha=0.3)
+    ax.scatter(X[:, 0], X[:, 1], c=[colors[int(label > 0)] for label in y], s=30, edgecolors="k")
     ax.set(xlim=(xs[0], xs[-1]), ylim=(ys[0], ys[-1]), title="MLP(2, [16, 16, 1]) on two moons")
     fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
@@ -94,7 +95,7 @@ def draw_graph(x: Sequence[float], y: float, path: Path) -> None:
     """Draw the loss of a tiny MLP(2, [2, 1]) on one point, after backward so the grads show.
 
     The moons model's graph on the whole batch has ~65,000 nodes, far beyond what Graphviz lays
-    out; the tiny model shows the same structure (neurons, relu, margin, L2) in ~60 nodes.
+    out; the tiny model shows the same structure (neurons, relu, margin, L2) in about 60 values.
     """
     model = nn.MLP(2, [2, 1])
     loss, _ = loss_and_accuracy(model, np.array([x]), np.array([y]))

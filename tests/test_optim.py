@@ -56,6 +56,24 @@ def test_trajectory_matches_torch(name, kwargs):
     assert not np.allclose(model[0].weight.data, initial)
 
 
+@pytest.mark.parametrize("name, kwargs", [CONFIGS[3], CONFIGS[5]], ids=str)
+def test_float32_parameters_stay_float32_and_close_to_torch(name, kwargs):
+    autograd.manual_seed(0)
+    model = mlp(nn, (4, 6, 5, 2), "Tanh")
+    theirs = mlp(torch.nn, (4, 6, 5, 2), "Tanh")
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in model.state_dict().items()})
+    x, y = random_like((8, 4)).astype(np.float32), random_like((8, 2)).astype(np.float32)
+    optimizer = getattr(nn.optim, name)(model.parameters(), **kwargs)
+    torch_optimizer = getattr(torch.optim, name)(theirs.parameters(), **kwargs)
+    for _ in range(10):
+        train_step(optimizer, model, x, y, nn)
+        train_step(torch_optimizer, theirs, x, y, torch.nn)
+    theirs = dict(theirs.named_parameters())
+    for key, p in model.named_parameters():
+        assert p.dtype == np.float32
+        assert_close(p.data, theirs[key], rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("name, kwargs", CONFIGS, ids=str)
 def test_value_parameters_match_torch(name, kwargs):
     """The same optimizer on a scalar MLP's Values follows torch's trajectory for the same network."""
