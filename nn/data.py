@@ -56,7 +56,7 @@ def default_collate(samples: list[Any]) -> Any:
         return {key: default_collate([s[key] for s in samples]) for key in first}
     if isinstance(first, (Tensor, np.ndarray)):
         return autograd.stack(samples)
-    return autograd.tensor(samples)
+    return autograd.from_numpy(np.array(samples))  # Python floats stay float64, as PyTorch collates them
 
 
 class DataLoader:

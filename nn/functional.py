@@ -12,6 +12,10 @@ import numpy as np
 
 import autograd
 from autograd import Tensor, Value
+from autograd.tensor import _make as tensor_op
+from autograd.tensor import _rule as tensor_rule
+from autograd.value import _result as value_op
+from autograd.value import _rule as value_rule
 
 ValueLike = Union[Value, float]
 
@@ -101,7 +105,8 @@ def _reduce(loss: Any, reduction: str) -> Any:
 
 
 def _is_values(x: Any) -> bool:
-    return isinstance(x, Value) or (isinstance(x, (list, tuple)) and any(isinstance(v, Value) for v in x))
+    """True for a Value or a (nested) list of them: the scalar engine's inputs."""
+    return isinstance(x, Value) or (isinstance(x, (list, tuple)) and any(_is_values(v) for v in x))
 
 
 def _values(x: Any) -> list[Value]:
@@ -127,21 +132,38 @@ def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Any:
     return _reduce((input - target) ** 2, reduction)
 
 
-def _clamped_log(v: Value) -> Value:
-    """log v, clamped at -100 as PyTorch's BCE does (no gradient where clamped)."""
-    log = v.log()
-    return log if log.data >= -100.0 else Value(-100.0)
+# Binary cross-entropy is one op with its own backward rule, as in PyTorch, so that its gradient
+# at p = 0 and p = 1 is PyTorch's finite (p - y) / max(p (1 - p), eps) rather than 0 * inf.
+_BCE_EPS = float(np.float32(1e-12))  # PyTorch's EPSILON is this float32 constant, 9.99999996e-13
+def _bce(p: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
+    """-(y log p + (1 - y) log(1 - p)), each log clamped at -100."""
+    with np.errstate(divide="ignore"):
+        return -(y * np.maximum(np.log(p), -100.0) + (1 - y) * np.maximum(np.log1p(-np.asarray(p)), -100.0))
+
+
+@tensor_rule("binary_cross_entropy")
+def _bce_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:
+    p, y = out.inputs  # dL/dp = (p - y) / (p (1 - p)), dL/dy = log(1 - p) - log p
+    gp = g * (p - y) / (p * (1 - p)).clamp(min=_BCE_EPS) if p.requires_grad else None
+    gy = g * ((1 - p).log().clamp(min=-100.0) - p.log().clamp(min=-100.0)) if y.requires_grad else None
+    return gp, gy
+
+
+@value_rule("binary_cross_entropy")
+def _bce_value_backward(out: Value) -> None:
+    p, y = out._a, out._b  # the same derivatives for one Value
+    p.grad += (p.data - y.data) / max(p.data * (1.0 - p.data), _BCE_EPS) * out.grad
+    y.grad += float(-_bce(p.data, 0.0) + _bce(p.data, 1.0)) * out.grad
 
 
 def binary_cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Any:
     """-(y log p + (1 - y) log(1 - p)), each log clamped at -100."""
     if _is_values(input):
-        ps, ys = _values(input), _values(target)
-        losses = [-(y * _clamped_log(p) + (1.0 - y) * _clamped_log(1.0 - p)) for p, y in zip(ps, ys, strict=True)]
-        return _reduce(losses, reduction)
+        pairs = zip(_values(input), _values(target), strict=True)
+        return _reduce([value_op(float(_bce(p.data, y.data)), p, y, _bce_value_backward) for p, y in pairs], reduction)
     input, target = autograd.as_tensor(input), autograd.as_tensor(target)
     _same_shape("binary_cross_entropy", input, target)
-    loss = -(target * input.log().clamp(min=-100.0) + (1 - target) * (1 - input).log().clamp(min=-100.0))
+    loss = tensor_op(_bce(input.data, target.data).astype(input.dtype), (input, target), _bce_backward)
     return _reduce(loss, reduction)
 
 
