@@ -135,6 +135,8 @@ def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Any:
 # Binary cross-entropy is one op with its own backward rule, as in PyTorch, so that its gradient
 # at p = 0 and p = 1 is PyTorch's finite (p - y) / max(p (1 - p), eps) rather than 0 * inf.
 _BCE_EPS = float(np.float32(1e-12))  # PyTorch's EPSILON is this float32 constant, 9.99999996e-13
+
+
 def _bce(p: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
     """-(y log p + (1 - y) log(1 - p)), each log clamped at -100."""
     with np.errstate(divide="ignore"):
