@@ -98,7 +98,7 @@ def load_dataset(dataset: str, data_dir: str | Path | None, train: bool, normali
 
 def whole(dataset: datasets.MNIST) -> tuple[autograd.Tensor, np.ndarray]:
     """Every image of ``dataset`` as one transformed batch, and the labels as an array."""
-    images, labels = dataset.__getitems__(np.arange(len(dataset)))
+    images, labels = next(iter(nn.data.DataLoader(dataset, batch_size=len(dataset))))
     return images, labels.numpy()
 
 
@@ -169,7 +169,7 @@ def predict_logits(model: Any, images: Any) -> np.ndarray:
     """The model's outputs for ``images`` as a numpy array, in evaluation mode and without a graph."""
     model.eval()
     with autograd.no_grad():
-        return np.asarray(model(images).numpy())
+        return model(images).numpy()
 
 
 def train(recipe: dict[str, Any], out: Path, data_dir: str | Path | None = None, quiet: bool = False) -> dict[str, Any]:

@@ -137,10 +137,15 @@ def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Any:
 _BCE_EPS = float(np.float32(1e-12))  # PyTorch's EPSILON is this float32 constant, 9.99999996e-13
 
 
-def _bce(p: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
-    """-(y log p + (1 - y) log(1 - p)), each log clamped at -100."""
+def _clamped_log(x: np.ndarray | float) -> np.ndarray:
+    """log x, clamped at -100 as PyTorch's BCE does."""
     with np.errstate(divide="ignore"):
-        return -(y * np.maximum(np.log(p), -100.0) + (1 - y) * np.maximum(np.log1p(-np.asarray(p)), -100.0))
+        return np.maximum(np.log(x), -100.0)
+
+
+def _bce(p: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
+    """-(y log p + (1 - y) log(1 - p))"""
+    return -(y * _clamped_log(p) + (1 - y) * _clamped_log(1 - np.asarray(p)))
 
 
 @tensor_rule("binary_cross_entropy")
@@ -155,7 +160,7 @@ def _bce_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]
 def _bce_value_backward(out: Value) -> None:
     p, y = out._a, out._b  # the same derivatives for one Value
     p.grad += (p.data - y.data) / max(p.data * (1.0 - p.data), _BCE_EPS) * out.grad
-    y.grad += float(-_bce(p.data, 0.0) + _bce(p.data, 1.0)) * out.grad
+    y.grad += float(_clamped_log(1.0 - p.data) - _clamped_log(p.data)) * out.grad
 
 
 def binary_cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Any:
