@@ -7,41 +7,7 @@ import torch
 import autograd
 import nn
 from tests.helpers import assert_close, random_like
-from tests.test_nn_modules import mlp
-
-ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
-
-
-def as_linear_arrays(model, attr="data"):
-    """A scalar MLP's weights (or grads) as the state_dict of the equivalent Sequential of Linear layers."""
-    state = {}
-    for i, layer in enumerate(model.layers):
-        state[f"{2 * i}.weight"] = np.array([[getattr(w, attr) for w in n.w] for n in layer.neurons])
-        state[f"{2 * i}.bias"] = np.array([getattr(n.b, attr) for n in layer.neurons])
-    return state
-
-
-def twins(nin, nouts, activation="relu"):
-    """A scalar MLP and the same network as our Sequential and as torch's, all in float64 with equal weights."""
-    model = nn.MLP(nin, nouts, activation=activation)
-    sizes, act = (nin, *nouts), ACTIVATIONS[activation]
-    state = as_linear_arrays(model)
-    ours = mlp(nn, sizes, act).double()
-    ours.load_state_dict(state)
-    theirs = mlp(torch.nn, sizes, act).double()
-    theirs.load_state_dict({k: torch.tensor(v) for k, v in state.items()})
-    return model, ours, theirs
-
-
-def scalar_outputs(model, xs):
-    """The MLP on each row of ``xs``, as a list of rows of Values."""
-    outs = [model(list(x)) for x in xs]
-    return [out if isinstance(out, list) else [out] for out in outs]
-
-
-def mse(rows, ys):
-    """The scalar engine's MSELoss over every output of every sample."""
-    return nn.MSELoss()([v for row in rows for v in row], ys.ravel().tolist())
+from tests.models import ACTIVATIONS, as_linear_arrays, mse, scalar_outputs, twins
 
 
 def assert_grads_equal(model, tensor_model):

@@ -13,18 +13,9 @@ import autograd
 import nn
 from nn import functional as F
 from tests.helpers import arrays, assert_close, leaf, random_like, to_torch
+from tests.models import mlp, torch_twin
 
 FAST = settings(deadline=None, max_examples=25)
-
-
-def mlp(lib, sizes=(5, 7, 6, 3), act="ReLU"):
-    """Sequential(Linear, act, Linear, act, ..., Linear) built from ``lib`` (our nn or torch.nn)."""
-    layers = []
-    for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
-        layers.append(lib.Linear(n_in, n_out))
-        if i < len(sizes) - 2:
-            layers.append(getattr(lib, act)())
-    return lib.Sequential(*layers)
 
 
 def seed_net(lib):
@@ -45,12 +36,6 @@ def seed_net(lib):
             return lib.functional.log_softmax(self.fc4(x), dim=1)
 
     return Net()
-
-
-def torch_twin(model, torch_model):
-    """``torch_model`` in float64 holding copies of ``model``'s (float64) parameters."""
-    torch_model.double().load_state_dict({k: torch.tensor(np.array(v)) for k, v in model.state_dict().items()})
-    return torch_model
 
 
 def assert_same_grads(model, torch_model):

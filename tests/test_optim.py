@@ -7,8 +7,7 @@ import torch
 import autograd
 import nn
 from tests.helpers import assert_close, random_like
-from tests.test_cross_engine import as_linear_arrays, mse, scalar_outputs, twins
-from tests.test_nn_modules import mlp, torch_twin
+from tests.models import as_linear_arrays, mlp, mse, scalar_outputs, torch_twin, twins
 
 CONFIGS = [
     ("SGD", {"lr": 0.1}),
