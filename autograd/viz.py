@@ -42,7 +42,7 @@ def draw_dot(
     rankdir: str = "LR",
     show_grad: bool = True,
     max_nodes: int = 500,
-    params: Mapping[str, Tensor] | None = None,
+    params: Mapping[str, Node] | None = None,
     format: str = "svg",
 ) -> Graph:
     """The graph that computed ``root``: a record per value (label, data or shape and dtype, grad)

@@ -14,15 +14,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 import numpy as np
 
 import autograd
 import nn
 from autograd import Value
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
 
 def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -47,10 +43,11 @@ def loss_and_accuracy(
 
     ``value`` wraps the inputs, so the benchmark runs the same code on micrograd's engine.
     """
+    labels = y.tolist()
     scores = [model([value(a), value(b)]) for a, b in X.tolist()]
-    margins = [(1 - yi * score).relu() for yi, score in zip(y.tolist(), scores)]
+    margins = [(1 - yi * score).relu() for yi, score in zip(labels, scores)]
     loss = sum(margins) / len(margins) + alpha * sum(p * p for p in model.parameters())
-    accuracy = sum((yi > 0) == (score.data > 0) for yi, score in zip(y, scores)) / len(y)
+    accuracy = sum((yi > 0) == (score.data > 0) for yi, score in zip(labels, scores)) / len(labels)
     return loss, accuracy
 
 
@@ -77,7 +74,13 @@ def plot_decision_boundary(model: nn.MLP, X: np.ndarray, y: np.ndarray, path: Pa
     """Colour the plane by the sign of the model's score on a grid of step ``h`` and scatter the points on top.
 
     Contouring the score itself (not its sign) interpolates a smooth boundary between grid points.
+    matplotlib is imported here, so that the benchmark can use the data and the loss without it.
     """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     xs = np.arange(X[:, 0].min() - 1, X[:, 0].max() + 1, h)
     ys = np.arange(X[:, 1].min() - 1, X[:, 1].max() + 1, h)
     grid_x, grid_y = np.meshgrid(xs, ys)
@@ -115,8 +118,7 @@ def main(argv: Sequence[str] | None = None) -> float:
     autograd.manual_seed(args.seed)
     X, y = make_moons(100, noise=0.1, seed=args.seed)
     model = nn.MLP(2, [16, 16, 1])
-    print(model)
-    print(f"{sum(1 for _ in model.parameters())} parameters")
+    print(f"MLP(2, [16, 16, 1]) with {sum(1 for _ in model.parameters())} parameters, {len(y)} points")
     train(model, X, y, steps=args.steps)
     _, accuracy = loss_and_accuracy(model, X, y)
     print(f"final training accuracy {accuracy:.0%}")
