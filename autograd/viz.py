@@ -79,12 +79,15 @@ def _record(node: Node, name: str | None, show_grad: bool) -> str:
         if show_grad:
             fields.append(f"grad {node.grad:.4f}")
     else:
-        shape = "x".join(map(str, node.shape)) or "scalar"
         value = f" = {node.data.item():.4g}" if node.data.size == 1 else ""
-        fields.append(f"{shape} {node.dtype}{value}")
+        fields.append(f"{_shape(node.shape)} {node.dtype}{value}")
         if show_grad and node.grad is not None:
-            fields.append(f"grad norm {float(np.linalg.norm(node.grad)):.4g}")
+            fields.append(f"grad {_shape(node.grad.shape)} norm {float(np.linalg.norm(node.grad)):.4g}")
     return "{ " + " | ".join(fields) + " }"
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "x".join(map(str, shape)) or "scalar"
 
 
 def _escape(text: str) -> str:
