@@ -1,11 +1,11 @@
 """Train, evaluate and use the seed's MNIST classifier, a 784-200-200-200-10 ReLU network.
 
-    python -m demos.mnist train [--epochs 5] [--preset seed] ...   # writes runs/<name>/
+    python -m demos.mnist train [--epochs 4] [--preset seed] ...   # writes runs/<name>/
     python -m demos.mnist eval --model runs/<name>/model.npz
     python -m demos.mnist predict --model runs/<name>/model.npz digit.png ...
 
-The default recipe (cross-entropy, Adam, batch 512, the learning rate warmed up then decayed
-to zero) passes 98% test accuracy in a few epochs. ``--preset seed`` trains as the seed's
+The default recipe (cross-entropy, Adam, batch 384, the learning rate warmed up then decayed
+to zero) passes 98% test accuracy in 4 epochs. ``--preset seed`` trains as the seed's
 listing does instead: MSE on one-hot labels, SGD with lr 1, batch 6000, 200 epochs.
 """
 
@@ -23,6 +23,8 @@ from typing import Any, NamedTuple
 
 import matplotlib
 import numpy as np
+from matplotlib.colors import LogNorm
+from matplotlib.ticker import MaxNLocator
 from tqdm import tqdm
 
 import autograd
@@ -35,6 +37,8 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first
 
 
 class DatasetInfo(NamedTuple):
+    """Where a dataset's files are, how to read them, and how to standardize and name its classes."""
+
     loader: type[datasets.MNIST]
     folder: Path
     mean: float  # pixel mean and standard deviation over the training images, in [0, 1]
@@ -53,10 +57,10 @@ DEFAULT_RECIPE: dict[str, Any] = {
     "hidden": [200, 200, 200],
     "loss": "ce",
     "optimizer": "adam",
-    "lr": 3e-3,
+    "lr": 8e-3,
     "schedule": "one-cycle",
-    "batch_size": 512,
-    "epochs": 5,
+    "batch_size": 384,
+    "epochs": 4,
     "normalize": True,
     "seed": 0,
 }
@@ -71,7 +75,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "normalize": False,
     },
 }
-WARMUP = 0.2  # the fraction of a one-cycle run spent raising the learning rate
+WARMUP = 0.1  # the fraction of a one-cycle run spent raising the learning rate
 
 
 # -- data and model ------------------------------------------------------------------
@@ -245,6 +249,7 @@ def plot_training_curve(history: list[dict[str, Any]], path: Path) -> None:
     right.set(xlabel="epoch", ylabel="test accuracy (%)", title="Test accuracy")
     for ax in (left, right):
         ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -253,7 +258,7 @@ def plot_training_curve(history: list[dict[str, Any]], path: Path) -> None:
 def plot_confusion_matrix(counts: np.ndarray, labels: Sequence[str], path: Path) -> None:
     """The confusion matrix as a heat map, each cell labelled with its count."""
     fig, ax = plt.subplots(figsize=(7, 6))
-    image = ax.imshow(counts, cmap="Blues", norm=matplotlib.colors.LogNorm(vmin=1, vmax=max(2, counts.max())))
+    image = ax.imshow(counts, cmap="Blues", norm=LogNorm(vmin=1, vmax=max(2, counts.max())))
     for (row, col), count in np.ndenumerate(counts):
         color = "white" if row == col else "black"
         ax.text(col, row, str(count), ha="center", va="center", fontsize=7, color=color)
@@ -305,7 +310,8 @@ def load_model(path: str | Path, hidden: Sequence[int] | None = None) -> tuple[n
         model.load_state_dict(autograd.load(path))
     except RuntimeError as err:
         raise ValueError(
-            f"{path} does not fit a model with hidden sizes {recipe['hidden']} (pass --hidden to match it):\n{err}"
+            f"{path} does not fit the model for it, of hidden sizes {recipe['hidden']} "
+            f"(--hidden sets them if its metrics.json is missing):\n{err}"
         ) from None
     return model, recipe
 
@@ -376,37 +382,48 @@ def run_predict(args: argparse.Namespace) -> None:
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m demos.mnist", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
+    default = DEFAULT_RECIPE
 
-    train_cmd = commands.add_parser("train", help="train a model and write it with its metrics and plots")
-    train_cmd.add_argument("--preset", choices=sorted(PRESETS), help="start from this recipe (seed: the seed's)")
-    train_cmd.add_argument("--dataset", choices=sorted(DATASETS), help="default: mnist")
+    about = (
+        "Train a model; write it, its metrics and plots to a folder. Unset options take the preset's or default value."
+    )
+    train_cmd = commands.add_parser("train", help="train a model", description=about)
+    seed = "the seed's recipe: MSE on one-hot labels, SGD lr 1, batch 6000, 200 epochs, pixels not standardized"
+    train_cmd.add_argument("--preset", choices=sorted(PRESETS), help=f"start from a recipe; seed: {seed}")
+    train_cmd.add_argument("--dataset", choices=sorted(DATASETS), help=f"default: {default['dataset']}")
     train_cmd.add_argument("--data-dir", help="folder of the IDX files (default: the dataset's usual folder)")
-    train_cmd.add_argument("--epochs", type=int, help=f"default: {DEFAULT_RECIPE['epochs']}")
-    train_cmd.add_argument("--batch-size", type=int, help=f"default: {DEFAULT_RECIPE['batch_size']}")
-    train_cmd.add_argument("--lr", type=float, help=f"peak learning rate (default: {DEFAULT_RECIPE['lr']})")
-    train_cmd.add_argument("--schedule", choices=["one-cycle", "constant"], help="default: one-cycle")
-    train_cmd.add_argument("--optimizer", choices=["sgd", "adam"], help="default: adam")
+    train_cmd.add_argument("--epochs", type=int, help=f"default: {default['epochs']}")
+    train_cmd.add_argument("--batch-size", type=int, help=f"default: {default['batch_size']}")
+    train_cmd.add_argument("--lr", type=float, help=f"the (peak) learning rate (default: {default['lr']})")
     train_cmd.add_argument(
-        "--loss", choices=["ce", "mse"], help="ce: cross-entropy; mse: on one-hot labels (default: ce)"
+        "--schedule", choices=["one-cycle", "constant"], help=f"learning rate by step (default: {default['schedule']})"
     )
-    train_cmd.add_argument("--hidden", type=hidden_sizes, help="hidden layer sizes (default: 200,200,200)")
+    train_cmd.add_argument("--optimizer", choices=["sgd", "adam"], help=f"default: {default['optimizer']}")
+    loss = f"ce: cross-entropy; mse: squared error against one-hot labels (default: {default['loss']})"
+    train_cmd.add_argument("--loss", choices=["ce", "mse"], help=loss)
+    hidden = f"hidden layer sizes (default: {','.join(map(str, default['hidden']))})"
+    train_cmd.add_argument("--hidden", type=hidden_sizes, metavar="SIZES", help=hidden)
+    standardize = "standardize pixels to mean 0, variance 1 (default: yes)"
+    train_cmd.add_argument("--normalize", action=argparse.BooleanOptionalAction, help=standardize)
     train_cmd.add_argument(
-        "--normalize", action=argparse.BooleanOptionalAction, help="standardize pixels (default: yes)"
+        "--seed", type=int, help=f"seeds the weights and the batch order (default: {default['seed']})"
     )
-    train_cmd.add_argument("--seed", type=int, help="seeds the weights and the batch order (default: 0)")
     train_cmd.add_argument("--name", help="run name, for the default output folder runs/<name>/")
     train_cmd.add_argument("--out", help="output folder (default: runs/<dataset>-<date>-<time>/)")
     train_cmd.set_defaults(run=run_train)
 
-    eval_cmd = commands.add_parser("eval", help="print a saved model's test accuracy, overall and per class")
-    predict_cmd = commands.add_parser("predict", help="classify digit images (PNG, JPEG, ... of any size)")
+    about = "Print a saved model's test accuracy, overall and per class."
+    eval_cmd = commands.add_parser("eval", help="test a saved model", description=about)
+    about = "Classify images of digits (PNG, JPEG, ... of any size, dark on light or light on dark)."
+    predict_cmd = commands.add_parser("predict", help="classify digit images", description=about)
     for command in (eval_cmd, predict_cmd):
         command.add_argument("--model", required=True, help="a model.npz written by train")
-        command.add_argument("--hidden", type=hidden_sizes, help="hidden sizes, if no metrics.json is beside the model")
+        hidden = "hidden layer sizes (default: from the metrics.json beside the model)"
+        command.add_argument("--hidden", type=hidden_sizes, metavar="SIZES", help=hidden)
     eval_cmd.add_argument("--dataset", choices=sorted(DATASETS), help="default: the one the model was trained on")
     eval_cmd.add_argument("--data-dir", help="folder of the IDX files (default: the dataset's usual folder)")
     eval_cmd.set_defaults(run=run_eval)
-    predict_cmd.add_argument("images", nargs="+", metavar="IMAGE", help="image files, dark on light or light on dark")
+    predict_cmd.add_argument("images", nargs="+", metavar="IMAGE", help="image files")
     predict_cmd.set_defaults(run=run_predict)
     return parser
 
