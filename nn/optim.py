@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import math
+
 import numpy as np
 
 from autograd import Tensor, Value
@@ -104,20 +106,18 @@ class Adam(Optimizer):
         np.multiply(g, g, out=scratch)
         scratch *= 1 - beta2
         v += scratch
-        _flush_subnormals(m, scratch, mask)
-        _flush_subnormals(v, scratch, mask)
-        bias1 = 1 - beta1 ** state["step"]
-        bias2 = 1 - beta2 ** state["step"]
-        np.sqrt(v, out=scratch)  # step = lr / bias1 * m / (sqrt(v / bias2) + eps)
-        scratch /= np.sqrt(bias2)
-        scratch += group["eps"]
+        _flush_subnormals(np.abs(m, out=scratch), m, mask)
+        _flush_subnormals(v, v, mask)
+        # lr / bias1 * m / (sqrt(v / bias2) + eps), with sqrt(bias2) moved to the numerator (one pass fewer)
+        root_bias2 = math.sqrt(1 - beta2 ** state["step"])
+        np.sqrt(v, out=scratch)
+        scratch += group["eps"] * root_bias2
         np.divide(m, scratch, out=scratch)
-        scratch *= group["lr"] / bias1
+        scratch *= group["lr"] * root_bias2 / (1 - beta1 ** state["step"])
         data -= scratch
 
 
-def _flush_subnormals(x: np.ndarray, scratch: np.ndarray, mask: np.ndarray) -> None:
-    """Set every x with |x| below the smallest normal number to 0, in place."""
-    np.abs(x, out=scratch)
-    np.less(scratch, np.finfo(x.dtype).tiny, out=mask)
+def _flush_subnormals(magnitude: np.ndarray, x: np.ndarray, mask: np.ndarray) -> None:
+    """Set x to 0 where ``magnitude`` (|x|) is below the smallest normal number, in place."""
+    np.less(magnitude, np.finfo(x.dtype).tiny, out=mask)
     np.copyto(x, 0, where=mask)
