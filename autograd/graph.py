@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 Node = TypeVar("Node")
+Rule = TypeVar("Rule", bound=Callable[..., Any])
 
 _EMIT = object()  # stack marker: the node below it has all its inputs emitted
 
@@ -37,3 +38,13 @@ def topological_order(roots: Iterable[Node], inputs_of: Callable[[Node], Iterabl
             stack.append(_EMIT)
             stack.extend(inputs_of(node))
     return order
+
+
+def rule_for(symbol: str) -> Callable[[Rule], Rule]:
+    """Decorator naming the op a backward rule belongs to: ``.op`` and ``draw_dot`` show ``rule.symbol``."""
+
+    def tag(rule: Rule) -> Rule:
+        rule.symbol = symbol  # type: ignore[attr-defined]
+        return rule
+
+    return tag

@@ -18,7 +18,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd.graph import topological_order
+from autograd.graph import rule_for, topological_order
 
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
@@ -518,41 +518,31 @@ class _MaxResult(tuple):
 
 
 # -- backward rules: rule(out, grad) returns one gradient per input (None: no gradient) --
-def _rule(symbol: str) -> Callable[[Rule], Rule]:
-    """Tag a backward rule with the op name that pictures and ``Tensor.op`` show."""
-
-    def tag(rule: Rule) -> Rule:
-        rule.symbol = symbol  # type: ignore[attr-defined]
-        return rule
-
-    return tag
-
-
-@_rule("+")
+@rule_for("+")
 def _add_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a+b) = da + db
     a, b = out._inputs
     return sum_to(g, a.shape), sum_to(g, b.shape)
 
 
-@_rule("-")
+@rule_for("-")
 def _sub_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a-b) = da - db
     a, b = out._inputs
     return sum_to(g, a.shape), sum_to(-g, b.shape)
 
 
-@_rule("*")
+@rule_for("*")
 def _mul_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(ab) = b da + a db
     a, b = out._inputs
     return sum_to(g * b, a.shape), sum_to(g * a, b.shape)
 
 
-@_rule("/")
+@rule_for("/")
 def _div_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a/b) = da/b - (a/b) db/b
     a, b = out._inputs
     return sum_to(g / b, a.shape), sum_to(-g * out / b, b.shape)
 
 
-@_rule("**")
+@rule_for("**")
 def _pow_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor | None]:  # d(a^b) = b a^(b-1) da + a^b ln(a) db
     a, b = (
         out._inputs
@@ -562,7 +552,7 @@ def _pow_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor | None]:  # d(
     return ga, gb
 
 
-@_rule("@")
+@rule_for("@")
 def _matmul_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:  # d(AB) = dA B + A dB
     a, b = out._inputs
     a2, b2, g2 = a, b, g  # a vector is a row on the left and a column on the right, as in numpy
@@ -579,57 +569,57 @@ def _matmul_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | No
     return ga, gb
 
 
-@_rule("neg")
+@rule_for("neg")
 def _neg_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d(-a) = -da
     return (-g,)
 
 
-@_rule("cast")
+@rule_for("cast")
 def _cast_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d cast(a) = cast back(da)
     return (g.to(out._inputs[0].dtype),)
 
 
-@_rule("exp")
+@rule_for("exp")
 def _exp_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d e^a = e^a da
     return (g * out,)
 
 
-@_rule("log")
+@rule_for("log")
 def _log_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d ln a = da / a
     return (g / out._inputs[0],)
 
 
-@_rule("sqrt")
+@rule_for("sqrt")
 def _sqrt_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d sqrt(a) = da / (2 sqrt(a))
     return (g / (2 * out),)
 
 
-@_rule("abs")
+@rule_for("abs")
 def _abs_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d|a| = sign(a) da
     return (g * np.sign(out._inputs[0].data),)
 
 
-@_rule("tanh")
+@rule_for("tanh")
 def _tanh_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d tanh(a) = (1 - tanh^2 a) da
     return (g * (1 - out * out),)
 
 
-@_rule("sigmoid")
+@rule_for("sigmoid")
 def _sigmoid_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d s(a) = s(a)(1 - s(a)) da
     return (g * out * (1 - out),)
 
 
-@_rule("softplus")
+@rule_for("softplus")
 def _softplus_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d log(1 + e^a) = sigmoid(a) da
     return (g * out._inputs[0].sigmoid(),)
 
 
-@_rule("relu")
+@rule_for("relu")
 def _relu_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d relu(a) = [a > 0] da
     return (g * (out.data > 0),)
 
 
-@_rule("clamp")
+@rule_for("clamp")
 def _clamp_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d clamp(a) = [min <= a <= max] da
     a, (low, high) = out._inputs[0].data, out._ctx
     inside = np.ones(a.shape, dtype=bool)
@@ -640,14 +630,14 @@ def _clamp_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d clamp(a) = [m
     return (g * inside,)
 
 
-@_rule("maximum")
+@rule_for("maximum")
 def _maximum_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # to the larger input; ties split
     a, b = out._inputs
     share_a = (a.data > b.data) + 0.5 * (a.data == b.data)
     return sum_to(g * share_a.astype(g.dtype), a.shape), sum_to(g * (1 - share_a).astype(g.dtype), b.shape)
 
 
-@_rule("where")
+@rule_for("where")
 def _where_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d where(c, a, b) = c da + !c db
     a, b = out._inputs
     condition = out._ctx
@@ -655,7 +645,7 @@ def _where_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d where
     return sum_to(where(condition, g, zero), a.shape), sum_to(where(condition, zero, g), b.shape)
 
 
-@_rule("sum")
+@rule_for("sum")
 def _sum_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d sum(a) = da broadcast back
     a = out._inputs[0]
     axes, keepdim = out._ctx
@@ -664,14 +654,14 @@ def _sum_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d sum(a) = da bro
     return (g.expand(a.shape),)
 
 
-@_rule("max")
+@rule_for("max")
 def _max_all_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the maximal elements, shared evenly
     a = out._inputs[0].data
     winners = a == out.data
     return (g * (winners / winners.sum()).astype(g.dtype),)
 
 
-@_rule("max")
+@rule_for("max")
 def _max_dim_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the index max(dim) returned
     a = out._inputs[0]
     dim, indices = out._ctx
@@ -679,50 +669,50 @@ def _max_dim_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the index 
     return (g.expand(a.shape) * picked.astype(g.dtype),)
 
 
-@_rule("softmax")
+@rule_for("softmax")
 def _softmax_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # ds_i = s_i (dx_i - sum_j s_j dx_j)
     dim = out._ctx
     return (out * (g - (g * out).sum(dim, keepdim=True)),)
 
 
-@_rule("log_softmax")
+@rule_for("log_softmax")
 def _log_softmax_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # dl_i = dx_i - s_i sum_j dx_j
     dim = out._ctx
     return (g - out.exp() * g.sum(dim, keepdim=True),)
 
 
-@_rule("reshape")
+@rule_for("reshape")
 def _reshape_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # reshape the gradient back
     return (g.reshape(out._inputs[0].shape),)
 
 
-@_rule("expand")
+@rule_for("expand")
 def _expand_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # sum over the broadcast axes
     return (sum_to(g, out._inputs[0].shape),)
 
 
-@_rule("permute")
+@rule_for("permute")
 def _permute_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # permute back by the inverse order
     return (g.permute(*np.argsort(out._ctx).tolist()),)
 
 
-@_rule("getitem")
+@rule_for("getitem")
 def _getitem_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # scatter-add into zeros of a's shape
     return (_index_add(g, out._ctx, out._inputs[0].shape),)
 
 
-@_rule("index_add")
+@rule_for("index_add")
 def _index_add_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d(scatter g) = gather dg
     return (g[out._ctx],)
 
 
-@_rule("stack")
+@rule_for("stack")
 def _stack_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # unstack the gradient
     dim = out._ctx
     return tuple(g[(slice(None),) * dim + (i,)] for i in range(len(out._inputs)))
 
 
-@_rule("cat")
+@rule_for("cat")
 def _cat_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # split the gradient at the seams
     dim = out._ctx
     ends = np.cumsum([t.shape[dim] for t in out._inputs]).tolist()
@@ -733,7 +723,7 @@ def _cat_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # split the gr
 def _released(rule: Rule) -> Rule:
     """What ``rule`` becomes once backward has run without ``retain_graph``: same name, refuses to run."""
 
-    @_rule(rule.symbol)  # type: ignore[attr-defined]
+    @rule_for(rule.symbol)  # type: ignore[attr-defined]
     def released(out: Tensor, g: Tensor) -> tuple[()]:
         raise RuntimeError(
             "Trying to backward through the graph a second time: the first backward() released it. "

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import Union
 
-from autograd.graph import topological_order
+from autograd.graph import rule_for, topological_order
 
 Number = Union[int, float]
 Operand = Union["Value", Number]
@@ -123,75 +123,65 @@ class Value:
 
 
 # -- backward rules: out._a and out._b are the inputs, out.grad is d root / d out --
-def _rule(symbol: str) -> Callable[[Rule], Rule]:
-    """Tag a backward rule with the op symbol that pictures and ``Value.op`` show."""
-
-    def tag(rule: Rule) -> Rule:
-        rule.symbol = symbol  # type: ignore[attr-defined]
-        return rule
-
-    return tag
-
-
-@_rule("+")
+@rule_for("+")
 def _add_backward(out: Value) -> None:  # d(a+b) = da + db
     out._a.grad += out.grad
     out._b.grad += out.grad
 
 
-@_rule("-")
+@rule_for("-")
 def _sub_backward(out: Value) -> None:  # d(a-b) = da - db
     out._a.grad += out.grad
     out._b.grad -= out.grad
 
 
-@_rule("*")
+@rule_for("*")
 def _mul_backward(out: Value) -> None:  # d(a*b) = b da + a db
     a, b = out._a, out._b
     a.grad += b.data * out.grad
     b.grad += a.data * out.grad
 
 
-@_rule("/")
+@rule_for("/")
 def _div_backward(out: Value) -> None:  # d(a/b) = da / b - (a/b) db / b
     a, b = out._a, out._b
     a.grad += _divide(out.grad, b.data)
     b.grad -= _divide(out.grad * out.data, b.data)
 
 
-@_rule("**")
+@rule_for("**")
 def _pow_backward(out: Value) -> None:  # d(a**n) = n a**(n-1) da; n is a constant
     a, n = out._a, out._b.data
     if n != 0.0:  # a**0 is constant: its slope is 0 even at a = 0, where n a**(n-1) would be 0 * inf
         a.grad += n * _power(a.data, n - 1.0) * out.grad
 
 
-@_rule("neg")
+@rule_for("neg")
 def _neg_backward(out: Value) -> None:  # d(-a) = -da
     out._a.grad -= out.grad
 
 
-@_rule("exp")
+@rule_for("exp")
 def _exp_backward(out: Value) -> None:  # d exp(a) = exp(a) da
     out._a.grad += out.data * out.grad
 
 
-@_rule("log")
+@rule_for("log")
 def _log_backward(out: Value) -> None:  # d log(a) = da / a
     out._a.grad += _divide(out.grad, out._a.data)
 
 
-@_rule("tanh")
+@rule_for("tanh")
 def _tanh_backward(out: Value) -> None:  # d tanh(a) = (1 - tanh(a)^2) da
     out._a.grad += (1.0 - out.data * out.data) * out.grad
 
 
-@_rule("sigmoid")
+@rule_for("sigmoid")
 def _sigmoid_backward(out: Value) -> None:  # d s(a) = s(a) (1 - s(a)) da
     out._a.grad += out.data * (1.0 - out.data) * out.grad
 
 
-@_rule("relu")
+@rule_for("relu")
 def _relu_backward(out: Value) -> None:  # d relu(a) = [a > 0] da
     if out.data > 0.0:
         out._a.grad += out.grad

@@ -12,10 +12,9 @@ import numpy as np
 
 import autograd
 from autograd import Tensor, Value
+from autograd.graph import rule_for
 from autograd.tensor import _make as tensor_op
-from autograd.tensor import _rule as tensor_rule
 from autograd.value import _result as value_op
-from autograd.value import _rule as value_rule
 
 ValueLike = Union[Value, float]
 
@@ -148,7 +147,7 @@ def _bce(p: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
     return -(y * _clamped_log(p) + (1 - y) * _clamped_log(1 - np.asarray(p)))
 
 
-@tensor_rule("binary_cross_entropy")
+@rule_for("binary_cross_entropy")
 def _bce_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:
     p, y = out.inputs  # dL/dp = (p - y) / (p (1 - p)), dL/dy = log(1 - p) - log p
     gp = g * (p - y) / (p * (1 - p)).clamp(min=_BCE_EPS) if p.requires_grad else None
@@ -156,7 +155,7 @@ def _bce_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]
     return gp, gy
 
 
-@value_rule("binary_cross_entropy")
+@rule_for("binary_cross_entropy")
 def _bce_value_backward(out: Value) -> None:
     p, y = out._a, out._b  # the same derivatives for one Value
     p.grad += (p.data - y.data) / max(p.data * (1.0 - p.data), _BCE_EPS) * out.grad

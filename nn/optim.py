@@ -6,10 +6,9 @@ numpy update rule serves both engines.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
-
-import math
 
 import numpy as np
 
