@@ -1,4 +1,5 @@
-"""Graph traversal shared by both engines: one topological order, no recursion.
+"""What both engines share: the topological order of a graph (no recursion), and ``rule_for``,
+which names the op each backward rule belongs to.
 
 A node's inputs are read through ``inputs_of(node)``, so ``Value`` (two direct
 input slots) and ``Tensor`` (a tuple of inputs) walk their graphs with the
