@@ -72,6 +72,13 @@ def random_like(shape: tuple[int, ...], seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal(shape)
 
 
+def backward_both(ours: autograd.Tensor, theirs: torch.Tensor, seed: int = 0) -> None:
+    """Backpropagate the same random upstream gradient through our output and torch's."""
+    upstream = random_like(tuple(theirs.shape), seed)
+    ours.backward(autograd.tensor(upstream))
+    theirs.backward(torch.from_numpy(upstream))
+
+
 def compare(
     fn: Any, *inputs: Any, torch_fn: Any = None, seed: int = 0, rtol: float = 1e-10, atol: float = 1e-12
 ) -> None:
@@ -84,9 +91,7 @@ def compare(
     out, ref = fn(*ours), (torch_fn or fn)(*theirs)
     assert_close(out, ref, rtol, atol)
     assert dtype_name(out) == dtype_name(ref)
-    upstream = random_like(tuple(ref.shape), seed)
-    out.backward(upstream)
-    ref.backward(torch.from_numpy(upstream))
+    backward_both(out, ref, seed)
     for x, xt in zip(ours, theirs):
         assert (x.grad is None) == (xt.grad is None), "one side has a gradient, the other has none"
         if xt.grad is not None:

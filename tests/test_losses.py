@@ -10,7 +10,7 @@ from hypothesis.extra import numpy as hnp
 import autograd
 import nn
 from autograd import Value
-from tests.helpers import arrays, assert_close, leaf, random_like, to_torch
+from tests.helpers import arrays, assert_close, backward_both, leaf, random_like, to_torch
 
 REDUCTIONS = ["mean", "sum", "none"]
 
@@ -57,9 +57,7 @@ def compare_with_torch(name, x, target, reduction="mean"):
     out = getattr(nn, name)(reduction=reduction)(xs, autograd.tensor(target))
     out_t = getattr(torch.nn, name)(reduction=reduction)(xt, torch.tensor(target))
     assert_close(out, out_t)
-    g = random_like(out.shape)
-    out.backward(autograd.tensor(g))
-    out_t.backward(torch.tensor(g))
+    backward_both(out, out_t)
     assert_close(xs.grad, xt.grad)
     return out
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import autograd
 import nn
 from nn import functional as F
-from tests.helpers import arrays, assert_close, leaf, random_like, to_torch
+from tests.helpers import arrays, assert_close, backward_both, leaf, random_like, to_torch
 from tests.models import mlp, torch_twin
 
 FAST = settings(deadline=None, max_examples=25)
@@ -107,9 +107,7 @@ def test_sequential_forward_backward_matches_torch(act, batch, seed):
     xs, xt = leaf(x), to_torch(x)
     out, out_t = model(xs), theirs(xt)
     assert_close(out, out_t)
-    g = random_like(out.shape, seed + 1)
-    out.backward(autograd.tensor(g))
-    out_t.backward(torch.tensor(g))
+    backward_both(out, out_t, seed + 1)
     assert_close(xs.grad, xt.grad)
     assert_same_grads(model, theirs)
 
@@ -354,9 +352,7 @@ def test_activation_modules_match_torch(name, kwargs, x):
     xs, xt = leaf(x), to_torch(x)
     out, out_t = getattr(nn, name)(**kwargs)(xs), getattr(torch.nn, name)(**kwargs)(xt)
     assert_close(out, out_t)
-    g = random_like(x.shape)
-    out.backward(autograd.tensor(g))
-    out_t.backward(torch.tensor(g))
+    backward_both(out, out_t)
     assert_close(xs.grad, xt.grad)
 
 
@@ -391,9 +387,7 @@ def test_prelu_matches_torch(num_parameters, x, seed):
     xs, xt = leaf(x), to_torch(x)
     out, out_t = ours(xs), theirs(xt)
     assert_close(out, out_t)
-    g = random_like(x.shape, seed + 1)
-    out.backward(autograd.tensor(g))
-    out_t.backward(torch.tensor(g))
+    backward_both(out, out_t, seed + 1)
     assert_close(xs.grad, xt.grad)
     assert_close(ours.weight.grad, theirs.weight.grad)
 
@@ -411,9 +405,7 @@ def test_flatten_matches_torch(start_dim, end_dim):
     xs, xt = leaf(x), to_torch(x)
     out, out_t = nn.Flatten(start_dim, end_dim)(xs), torch.nn.Flatten(start_dim, end_dim)(xt)
     assert_close(out, out_t)
-    g = random_like(out.shape, 1)
-    out.backward(autograd.tensor(g))
-    out_t.backward(torch.tensor(g))
+    backward_both(out, out_t, 1)
     assert_close(xs.grad, xt.grad)
     assert nn.Flatten()(autograd.randn(2, 3, 4)).shape == (2, 12)
 
@@ -439,9 +431,7 @@ def test_functional_matches_torch(name, kwargs, x):
     xs, xt = leaf(x), to_torch(x)
     out, out_t = getattr(F, name)(xs, **kwargs), getattr(torch.nn.functional, name)(xt, **kwargs)
     assert_close(out, out_t)
-    g = random_like(x.shape)
-    out.backward(autograd.tensor(g))
-    out_t.backward(torch.tensor(g))
+    backward_both(out, out_t)
     assert_close(xs.grad, xt.grad)
 
 
