@@ -95,8 +95,8 @@ class Tensor:
     __hash__ = object.__hash__  # == is elementwise, identity is the hash (graphs keep Tensors in sets)
 
     def __init__(self, *data: Any) -> None:
-        if data and all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in data):
-            array = np.zeros(data, dtype=float32)
+        if all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in data):
+            array = np.zeros(data or (0,), dtype=float32)  # Tensor() is empty, as in PyTorch
         elif len(data) == 1:
             source = data[0].data if isinstance(data[0], Tensor) else data[0]
             array = np.array(source, dtype=float32)

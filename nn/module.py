@@ -23,9 +23,9 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
-        source = autograd.as_tensor(data if data is not None else np.zeros(0, dtype=np.float32))
-        super().__init__(0)
-        self.data = source.data
+        super().__init__()
+        if data is not None:
+            self.data = autograd.as_tensor(data).data  # shared, not copied, and of its own dtype, as in PyTorch
         self.requires_grad_(requires_grad)
 
     def __repr__(self) -> str:
