@@ -1,9 +1,8 @@
 """The array engine: a ``Tensor`` wraps a numpy array, records the op that made
 it, and backpropagates with PyTorch's semantics.
 
-Each op's forward (a method) stands beside its backward rule, a shared function
-``rule(out, grad) -> one gradient per input`` with the derivative in one
-comment. Rules are written with Tensor ops, so with ``create_graph=True`` the
+Each op's forward (a method) stands beside its backward rule, a static method
+``rule(out, grad) -> one gradient per input`` with the derivative in one comment. Rules are written with Tensor ops, so with ``create_graph=True`` the
 backward pass is itself recorded and can be differentiated again; otherwise it
 runs under ``no_grad`` and records nothing.
 """
@@ -238,7 +237,12 @@ class Tensor:
     def _cast(self, dtype: np.dtype) -> Tensor:
         if not (_is_float(dtype) and _is_float(self.dtype)):
             return _leaf(self.data.astype(dtype))
-        return _make(self.data.astype(dtype), (self,), _cast_backward)
+        return _make(self.data.astype(dtype), (self,), Tensor._cast_backward)
+
+    @staticmethod
+    @rule_for("cast")
+    def _cast_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d cast(a) = cast back(da)
+        return (g.to(out._inputs[0].dtype),)
 
     # -- backward ----------------------------------------------------------------
     def backward(self, gradient: ArrayLike | None = None, retain_graph: bool = False) -> None:
@@ -252,39 +256,96 @@ class Tensor:
         seed = _seed_gradient(self, gradient)
         _backpropagate((self,), (seed,), retain_graph=retain_graph, create_graph=False)
 
-    # -- arithmetic --------------------------------------------------------------
+    # -- arithmetic: each op, then its backward rule, rule(out, g) -> one gradient per input
+    # (None where an input needs none), written with Tensor ops so it can be differentiated again
     def __add__(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
-        return _make(a.data + b.data, (a, b), _add_backward)
+        return _make(a.data + b.data, (a, b), Tensor._add_backward)
+
+    @staticmethod
+    @rule_for("+")
+    def _add_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a+b) = da + db
+        a, b = out._inputs
+        return sum_to(g, a.shape), sum_to(g, b.shape)
 
     def __sub__(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
-        return _make(a.data - b.data, (a, b), _sub_backward)
+        return _make(a.data - b.data, (a, b), Tensor._sub_backward)
+
+    @staticmethod
+    @rule_for("-")
+    def _sub_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a-b) = da - db
+        a, b = out._inputs
+        return sum_to(g, a.shape), sum_to(-g, b.shape)
 
     def __mul__(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
-        return _make(a.data * b.data, (a, b), _mul_backward)
+        return _make(a.data * b.data, (a, b), Tensor._mul_backward)
+
+    @staticmethod
+    @rule_for("*")
+    def _mul_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(ab) = b da + a db
+        a, b = out._inputs
+        return sum_to(g * b, a.shape), sum_to(g * a, b.shape)
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
         dtype = np.result_type(a.dtype, b.dtype)
         with np.errstate(divide="ignore", invalid="ignore"):
             data = np.divide(a.data, b.data, dtype=dtype if _is_float(dtype) else float32)
-        return _make(data, (a, b), _div_backward)
+        return _make(data, (a, b), Tensor._div_backward)
+
+    @staticmethod
+    @rule_for("/")
+    def _div_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a/b) = da/b - (a/b) db/b
+        a, b = out._inputs
+        return sum_to(g / b, a.shape), sum_to(-g * out / b, b.shape)
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
         a, b = _operands(self, exponent)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             data = a.data**b.data
-        return _make(data, (a, b), _pow_backward)
+        return _make(data, (a, b), Tensor._pow_backward)
+
+    @staticmethod
+    @rule_for("**")
+    def _pow_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor | None]:  # d(a^b) = b a^(b-1) da + a^b ln(a) db
+        a, b = (
+            out._inputs
+        )  # PyTorch's conventions where the formulas give 0 * inf: slope 0 for b = 0, and for a = 0, b >= 0
+        ga = sum_to(g * where(b.data == 0, 0.0, b * a ** (b - 1)), a.shape) if a.requires_grad else None
+        gb = sum_to(g * where((a.data == 0) & (b.data >= 0), 0.0, out * a.log()), b.shape) if b.requires_grad else None
+        return ga, gb
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
         _check_matmul(a.shape, b.shape)
-        return _make(a.data @ b.data, (a, b), _matmul_backward)
+        return _make(a.data @ b.data, (a, b), Tensor._matmul_backward)
+
+    @staticmethod
+    @rule_for("@")
+    def _matmul_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:  # d(AB) = dA B + A dB
+        a, b = out._inputs
+        a2, b2, g2 = a, b, g  # a vector is a row on the left and a column on the right, as in numpy
+        if a.ndim == 1:
+            a2, g2 = a.unsqueeze(0), g2.unsqueeze(-2)
+        if b.ndim == 1:
+            b2, g2 = b.unsqueeze(-1), g2.unsqueeze(-1)
+        ga = sum_to(g2 @ b2.mT, a2.shape) if a.requires_grad else None
+        gb = sum_to(a2.mT @ g2, b2.shape) if b.requires_grad else None
+        if a.ndim == 1 and ga is not None:
+            ga = ga.reshape(a.shape)
+        if b.ndim == 1 and gb is not None:
+            gb = gb.reshape(b.shape)
+        return ga, gb
 
     def __neg__(self) -> Tensor:
-        return _make(-self.data, (self,), _neg_backward)
+        return _make(-self.data, (self,), Tensor._neg_backward)
+
+    @staticmethod
+    @rule_for("neg")
+    def _neg_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d(-a) = -da
+        return (-g,)
 
     def __radd__(self, other: ArrayLike) -> Tensor:
         return _operand(other, self) + self
@@ -332,40 +393,98 @@ class Tensor:
     # -- elementwise -------------------------------------------------------------
     def exp(self) -> Tensor:
         with np.errstate(over="ignore"):
-            return _make(np.exp(self.data), (self,), _exp_backward)
+            return _make(np.exp(self.data), (self,), Tensor._exp_backward)
+
+    @staticmethod
+    @rule_for("exp")
+    def _exp_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d e^a = e^a da
+        return (g * out,)
 
     def log(self) -> Tensor:
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _make(np.log(self.data), (self,), _log_backward)
+            return _make(np.log(self.data), (self,), Tensor._log_backward)
+
+    @staticmethod
+    @rule_for("log")
+    def _log_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d ln a = da / a
+        return (g / out._inputs[0],)
 
     def sqrt(self) -> Tensor:
         with np.errstate(invalid="ignore"):
-            return _make(np.sqrt(self.data), (self,), _sqrt_backward)
+            return _make(np.sqrt(self.data), (self,), Tensor._sqrt_backward)
+
+    @staticmethod
+    @rule_for("sqrt")
+    def _sqrt_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d sqrt(a) = da / (2 sqrt(a))
+        return (g / (2 * out),)
 
     def abs(self) -> Tensor:
-        return _make(np.abs(self.data), (self,), _abs_backward)
+        return _make(np.abs(self.data), (self,), Tensor._abs_backward)
+
+    @staticmethod
+    @rule_for("abs")
+    def _abs_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d|a| = sign(a) da
+        return (g * np.sign(out._inputs[0].data),)
 
     def tanh(self) -> Tensor:
-        return _make(np.tanh(self.data), (self,), _tanh_backward)
+        return _make(np.tanh(self.data), (self,), Tensor._tanh_backward)
+
+    @staticmethod
+    @rule_for("tanh")
+    def _tanh_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d tanh(a) = (1 - tanh^2 a) da
+        return (g * (1 - out * out),)
 
     def sigmoid(self) -> Tensor:
-        return _make(_stable_sigmoid(self.data), (self,), _sigmoid_backward)
+        return _make(_stable_sigmoid(self.data), (self,), Tensor._sigmoid_backward)
+
+    @staticmethod
+    @rule_for("sigmoid")
+    def _sigmoid_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d s(a) = s(a)(1 - s(a)) da
+        return (g * out * (1 - out),)
 
     def softplus(self) -> Tensor:
         """log(1 + e^x), as max(x, 0) + log(1 + e^-|x|) so nothing overflows."""
-        return _make(np.logaddexp(0, self.data), (self,), _softplus_backward)
+        return _make(np.logaddexp(0, self.data), (self,), Tensor._softplus_backward)
+
+    @staticmethod
+    @rule_for("softplus")
+    def _softplus_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d log(1 + e^a) = sigmoid(a) da
+        return (g * out._inputs[0].sigmoid(),)
 
     def relu(self) -> Tensor:
-        return _make(np.maximum(self.data, 0), (self,), _relu_backward)
+        return _make(np.maximum(self.data, 0), (self,), Tensor._relu_backward)
+
+    @staticmethod
+    @rule_for("relu")
+    def _relu_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d relu(a) = [a > 0] da
+        return (g * (out.data > 0),)
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
         if min is None and max is None:
             raise ValueError("clamp needs at least one of min and max")
-        return _make(np.clip(self.data, min, max), (self,), _clamp_backward, (min, max))
+        return _make(np.clip(self.data, min, max), (self,), Tensor._clamp_backward, (min, max))
+
+    @staticmethod
+    @rule_for("clamp")
+    def _clamp_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d clamp(a) = [min <= a <= max] da
+        a, (low, high) = out._inputs[0].data, out._ctx
+        inside = np.ones(a.shape, dtype=bool)
+        if low is not None:
+            inside &= a >= low
+        if high is not None:
+            inside &= a <= high
+        return (g * inside,)
 
     def maximum(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
-        return _make(np.maximum(a.data, b.data), (a, b), _maximum_backward)
+        return _make(np.maximum(a.data, b.data), (a, b), Tensor._maximum_backward)
+
+    @staticmethod
+    @rule_for("maximum")
+    def _maximum_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # to the larger input; ties split
+        a, b = out._inputs
+        share_a = (a.data > b.data) + 0.5 * (a.data == b.data)
+        return sum_to(g * share_a.astype(g.dtype), a.shape), sum_to(g * (1 - share_a).astype(g.dtype), b.shape)
 
     def where(self, condition: ArrayLike, other: ArrayLike) -> Tensor:
         return where(condition, self, other)
@@ -373,7 +492,16 @@ class Tensor:
     # -- reductions --------------------------------------------------------------
     def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
         axes = _axes(dim, self.ndim)
-        return _make(self.data.sum(axis=axes, keepdims=keepdim), (self,), _sum_backward, (axes, keepdim))
+        return _make(self.data.sum(axis=axes, keepdims=keepdim), (self,), Tensor._sum_backward, (axes, keepdim))
+
+    @staticmethod
+    @rule_for("sum")
+    def _sum_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d sum(a) = da broadcast back
+        a = out._inputs[0]
+        axes, keepdim = out._ctx
+        if not keepdim:
+            g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
+        return (g.expand(a.shape),)
 
     def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
         _check_differentiable(self.dtype, "mean")
@@ -386,13 +514,28 @@ class Tensor:
         if isinstance(dim, (Tensor, np.ndarray)):
             return self.maximum(dim)
         if dim is None:
-            return _make(self.data.max(), (self,), _max_all_backward)
+            return _make(self.data.max(), (self,), Tensor._max_all_backward)
         dim = dim % self.ndim
         indices = np.expand_dims(self.data.argmax(axis=dim), dim)
-        values = _make(np.take_along_axis(self.data, indices, dim), (self,), _max_dim_backward, (dim, indices))
+        values = _make(np.take_along_axis(self.data, indices, dim), (self,), Tensor._max_dim_backward, (dim, indices))
         if not keepdim:
             values, indices = values.squeeze(dim), indices.squeeze(dim)
         return _MaxResult((values, _leaf(indices)))
+
+    @staticmethod
+    @rule_for("max")
+    def _max_dim_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the index max(dim) returned
+        a = out._inputs[0]
+        dim, indices = out._ctx
+        picked = np.arange(a.shape[dim]).reshape((-1,) + (1,) * (a.ndim - dim - 1)) == indices
+        return (g.expand(a.shape) * picked.astype(g.dtype),)
+
+    @staticmethod
+    @rule_for("max")
+    def _max_all_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the maximal elements, shared evenly
+        a = out._inputs[0].data
+        winners = a == out.data
+        return (g * (winners / winners.sum()).astype(g.dtype),)
 
     def min(self, dim: int | None = None, keepdim: bool = False) -> Tensor | tuple[Tensor, Tensor]:
         """The smallest element, or with ``dim`` a ``(values, indices)`` pair."""
@@ -415,18 +558,35 @@ class Tensor:
         """e^x_i / sum_j e^x_j along ``dim``, computed as e^(x_i - max) so nothing overflows."""
         shifted = self.data - self.data.max(axis=dim, keepdims=True)
         e = np.exp(shifted)
-        return _make(e / e.sum(axis=dim, keepdims=True), (self,), _softmax_backward, dim)
+        return _make(e / e.sum(axis=dim, keepdims=True), (self,), Tensor._softmax_backward, dim)
+
+    @staticmethod
+    @rule_for("softmax")
+    def _softmax_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # ds_i = s_i (dx_i - sum_j s_j dx_j)
+        dim = out._ctx
+        return (out * (g - (g * out).sum(dim, keepdim=True)),)
 
     def log_softmax(self, dim: int) -> Tensor:
         """x_i - log sum_j e^x_j along ``dim``, with the max subtracted first."""
         shifted = self.data - self.data.max(axis=dim, keepdims=True)
         data = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
-        return _make(data, (self,), _log_softmax_backward, dim)
+        return _make(data, (self,), Tensor._log_softmax_backward, dim)
+
+    @staticmethod
+    @rule_for("log_softmax")
+    def _log_softmax_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # dl_i = dx_i - s_i sum_j dx_j
+        dim = out._ctx
+        return (g - out.exp() * g.sum(dim, keepdim=True),)
 
     # -- shape -------------------------------------------------------------------
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         shape = _shape_args(shape)
-        return _make(self.data.reshape(shape), (self,), _reshape_backward)
+        return _make(self.data.reshape(shape), (self,), Tensor._reshape_backward)
+
+    @staticmethod
+    @rule_for("reshape")
+    def _reshape_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # reshape the gradient back
+        return (g.reshape(out._inputs[0].shape),)
 
     def view(self, *shape: int | Sequence[int]) -> Tensor:
         return self.reshape(*shape)
@@ -439,7 +599,12 @@ class Tensor:
         shape = _shape_args(shape)
         lead = len(shape) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
-        return _make(np.broadcast_to(self.data, shape), (self,), _expand_backward)
+        return _make(np.broadcast_to(self.data, shape), (self,), Tensor._expand_backward)
+
+    @staticmethod
+    @rule_for("expand")
+    def _expand_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # sum over the broadcast axes
+        return (sum_to(g, out._inputs[0].shape),)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         if self.ndim == 0:
@@ -467,7 +632,12 @@ class Tensor:
 
     def permute(self, *dims: int | Sequence[int]) -> Tensor:
         dims = tuple(d % max(self.ndim, 1) for d in _shape_args(dims))
-        return _make(self.data.transpose(dims), (self,), _permute_backward, dims)
+        return _make(self.data.transpose(dims), (self,), Tensor._permute_backward, dims)
+
+    @staticmethod
+    @rule_for("permute")
+    def _permute_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # permute back by the inverse order
+        return (g.permute(*np.argsort(out._ctx).tolist()),)
 
     def squeeze(self, dim: int | None = None) -> Tensor:
         if dim is None:
@@ -484,7 +654,12 @@ class Tensor:
 
     def __getitem__(self, index: Index) -> Tensor:
         index = _numpy_index(index)
-        return _make(self.data[index], (self,), _getitem_backward, index)
+        return _make(self.data[index], (self,), Tensor._getitem_backward, index)
+
+    @staticmethod
+    @rule_for("getitem")
+    def _getitem_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # scatter-add into zeros of a's shape
+        return (_index_add(g, out._ctx, out._inputs[0].shape),)
 
     def __setitem__(self, index: Index, value: ArrayLike) -> None:
         if self.requires_grad and _GradMode.enabled:
@@ -517,222 +692,7 @@ class _MaxResult(tuple):
         return self[1]
 
 
-# -- backward rules: rule(out, grad) returns one gradient per input (None: no gradient) --
-@rule_for("+")
-def _add_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a+b) = da + db
-    a, b = out._inputs
-    return sum_to(g, a.shape), sum_to(g, b.shape)
-
-
-@rule_for("-")
-def _sub_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a-b) = da - db
-    a, b = out._inputs
-    return sum_to(g, a.shape), sum_to(-g, b.shape)
-
-
-@rule_for("*")
-def _mul_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(ab) = b da + a db
-    a, b = out._inputs
-    return sum_to(g * b, a.shape), sum_to(g * a, b.shape)
-
-
-@rule_for("/")
-def _div_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a/b) = da/b - (a/b) db/b
-    a, b = out._inputs
-    return sum_to(g / b, a.shape), sum_to(-g * out / b, b.shape)
-
-
-@rule_for("**")
-def _pow_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor | None]:  # d(a^b) = b a^(b-1) da + a^b ln(a) db
-    a, b = (
-        out._inputs
-    )  # PyTorch's conventions where the formulas give 0 * inf: slope 0 for b = 0, and for a = 0, b >= 0
-    ga = sum_to(g * where(b.data == 0, 0.0, b * a ** (b - 1)), a.shape) if a.requires_grad else None
-    gb = sum_to(g * where((a.data == 0) & (b.data >= 0), 0.0, out * a.log()), b.shape) if b.requires_grad else None
-    return ga, gb
-
-
-@rule_for("@")
-def _matmul_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:  # d(AB) = dA B + A dB
-    a, b = out._inputs
-    a2, b2, g2 = a, b, g  # a vector is a row on the left and a column on the right, as in numpy
-    if a.ndim == 1:
-        a2, g2 = a.unsqueeze(0), g2.unsqueeze(-2)
-    if b.ndim == 1:
-        b2, g2 = b.unsqueeze(-1), g2.unsqueeze(-1)
-    ga = sum_to(g2 @ b2.mT, a2.shape) if a.requires_grad else None
-    gb = sum_to(a2.mT @ g2, b2.shape) if b.requires_grad else None
-    if a.ndim == 1 and ga is not None:
-        ga = ga.reshape(a.shape)
-    if b.ndim == 1 and gb is not None:
-        gb = gb.reshape(b.shape)
-    return ga, gb
-
-
-@rule_for("neg")
-def _neg_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d(-a) = -da
-    return (-g,)
-
-
-@rule_for("cast")
-def _cast_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d cast(a) = cast back(da)
-    return (g.to(out._inputs[0].dtype),)
-
-
-@rule_for("exp")
-def _exp_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d e^a = e^a da
-    return (g * out,)
-
-
-@rule_for("log")
-def _log_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d ln a = da / a
-    return (g / out._inputs[0],)
-
-
-@rule_for("sqrt")
-def _sqrt_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d sqrt(a) = da / (2 sqrt(a))
-    return (g / (2 * out),)
-
-
-@rule_for("abs")
-def _abs_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d|a| = sign(a) da
-    return (g * np.sign(out._inputs[0].data),)
-
-
-@rule_for("tanh")
-def _tanh_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d tanh(a) = (1 - tanh^2 a) da
-    return (g * (1 - out * out),)
-
-
-@rule_for("sigmoid")
-def _sigmoid_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d s(a) = s(a)(1 - s(a)) da
-    return (g * out * (1 - out),)
-
-
-@rule_for("softplus")
-def _softplus_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d log(1 + e^a) = sigmoid(a) da
-    return (g * out._inputs[0].sigmoid(),)
-
-
-@rule_for("relu")
-def _relu_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d relu(a) = [a > 0] da
-    return (g * (out.data > 0),)
-
-
-@rule_for("clamp")
-def _clamp_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d clamp(a) = [min <= a <= max] da
-    a, (low, high) = out._inputs[0].data, out._ctx
-    inside = np.ones(a.shape, dtype=bool)
-    if low is not None:
-        inside &= a >= low
-    if high is not None:
-        inside &= a <= high
-    return (g * inside,)
-
-
-@rule_for("maximum")
-def _maximum_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # to the larger input; ties split
-    a, b = out._inputs
-    share_a = (a.data > b.data) + 0.5 * (a.data == b.data)
-    return sum_to(g * share_a.astype(g.dtype), a.shape), sum_to(g * (1 - share_a).astype(g.dtype), b.shape)
-
-
-@rule_for("where")
-def _where_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d where(c, a, b) = c da + !c db
-    a, b = out._inputs
-    condition = out._ctx
-    zero = np.zeros((), dtype=g.dtype)
-    return sum_to(where(condition, g, zero), a.shape), sum_to(where(condition, zero, g), b.shape)
-
-
-@rule_for("sum")
-def _sum_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d sum(a) = da broadcast back
-    a = out._inputs[0]
-    axes, keepdim = out._ctx
-    if not keepdim:
-        g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
-    return (g.expand(a.shape),)
-
-
-@rule_for("max")
-def _max_all_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the maximal elements, shared evenly
-    a = out._inputs[0].data
-    winners = a == out.data
-    return (g * (winners / winners.sum()).astype(g.dtype),)
-
-
-@rule_for("max")
-def _max_dim_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the index max(dim) returned
-    a = out._inputs[0]
-    dim, indices = out._ctx
-    picked = np.arange(a.shape[dim]).reshape((-1,) + (1,) * (a.ndim - dim - 1)) == indices
-    return (g.expand(a.shape) * picked.astype(g.dtype),)
-
-
-@rule_for("softmax")
-def _softmax_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # ds_i = s_i (dx_i - sum_j s_j dx_j)
-    dim = out._ctx
-    return (out * (g - (g * out).sum(dim, keepdim=True)),)
-
-
-@rule_for("log_softmax")
-def _log_softmax_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # dl_i = dx_i - s_i sum_j dx_j
-    dim = out._ctx
-    return (g - out.exp() * g.sum(dim, keepdim=True),)
-
-
-@rule_for("reshape")
-def _reshape_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # reshape the gradient back
-    return (g.reshape(out._inputs[0].shape),)
-
-
-@rule_for("expand")
-def _expand_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # sum over the broadcast axes
-    return (sum_to(g, out._inputs[0].shape),)
-
-
-@rule_for("permute")
-def _permute_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # permute back by the inverse order
-    return (g.permute(*np.argsort(out._ctx).tolist()),)
-
-
-@rule_for("getitem")
-def _getitem_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # scatter-add into zeros of a's shape
-    return (_index_add(g, out._ctx, out._inputs[0].shape),)
-
-
-@rule_for("index_add")
-def _index_add_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d(scatter g) = gather dg
-    return (g[out._ctx],)
-
-
-@rule_for("stack")
-def _stack_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # unstack the gradient
-    dim = out._ctx
-    return tuple(g[(slice(None),) * dim + (i,)] for i in range(len(out._inputs)))
-
-
-@rule_for("cat")
-def _cat_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # split the gradient at the seams
-    dim = out._ctx
-    ends = np.cumsum([t.shape[dim] for t in out._inputs]).tolist()
-    return tuple(g[(slice(None),) * dim + (slice(end - t.shape[dim], end),)] for t, end in zip(out._inputs, ends))
-
-
-@functools.cache
-def _released(rule: Rule) -> Rule:
-    """What ``rule`` becomes once backward has run without ``retain_graph``: same name, refuses to run."""
-
-    @rule_for(rule.symbol)  # type: ignore[attr-defined]
-    def released(out: Tensor, g: Tensor) -> tuple[()]:
-        raise RuntimeError(
-            "Trying to backward through the graph a second time: the first backward() released it. "
-            "Pass retain_graph=True to the first backward() to keep it."
-        )
-
-    return released
-
-
+# -- module-level ops, each followed by its backward rule ------------------------------
 def _index_add(g: Tensor, index: Index, shape: tuple[int, ...]) -> Tensor:
     """zeros(shape) with g added at ``index`` (repeated indices add up); the adjoint of ``a[index]``."""
     data = np.zeros(shape, dtype=g.dtype)
@@ -741,6 +701,11 @@ def _index_add(g: Tensor, index: Index, shape: tuple[int, ...]) -> Tensor:
     else:
         np.add.at(data, index, g.data)
     return _make(data, (g,), _index_add_backward, index)
+
+
+@rule_for("index_add")
+def _index_add_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d(scatter g) = gather dg
+    return (g[out._ctx],)
 
 
 def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -752,7 +717,6 @@ def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:
     return g.sum(axes, keepdim=True).reshape(shape)
 
 
-# -- module-level ops ---------------------------------------------------------------
 def where(condition: ArrayLike, input: ArrayLike, other: ArrayLike) -> Tensor:
     """``input`` where ``condition`` holds, else ``other`` (broadcast together)."""
     condition = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
@@ -761,16 +725,37 @@ def where(condition: ArrayLike, input: ArrayLike, other: ArrayLike) -> Tensor:
     return _make(np.where(condition, input.data, other.data), (input, other), _where_backward, condition)
 
 
+@rule_for("where")
+def _where_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d where(c, a, b) = c da + !c db
+    a, b = out._inputs
+    condition = out._ctx
+    zero = np.zeros((), dtype=g.dtype)
+    return sum_to(where(condition, g, zero), a.shape), sum_to(where(condition, zero, g), b.shape)
+
+
 def stack(tensors: Sequence[ArrayLike], dim: int = 0) -> Tensor:
     tensors = tuple(as_tensor(t) for t in tensors)
     dim = dim % (tensors[0].ndim + 1)
     return _make(np.stack([t.data for t in tensors], axis=dim), tensors, _stack_backward, dim)
 
 
+@rule_for("stack")
+def _stack_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # unstack the gradient
+    dim = out._ctx
+    return tuple(g[(slice(None),) * dim + (i,)] for i in range(len(out._inputs)))
+
+
 def cat(tensors: Sequence[ArrayLike], dim: int = 0) -> Tensor:
     tensors = tuple(as_tensor(t) for t in tensors)
     dim = dim % tensors[0].ndim
     return _make(np.concatenate([t.data for t in tensors], axis=dim), tensors, _cat_backward, dim)
+
+
+@rule_for("cat")
+def _cat_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # split the gradient at the seams
+    dim = out._ctx
+    ends = np.cumsum([t.shape[dim] for t in out._inputs]).tolist()
+    return tuple(g[(slice(None),) * dim + (slice(end - t.shape[dim], end),)] for t, end in zip(out._inputs, ends))
 
 
 def maximum(input: ArrayLike, other: ArrayLike) -> Tensor:
@@ -847,6 +832,20 @@ def _backpropagate(
             if not retain_graph:
                 node._ctx, node._rule = None, _released(node._rule)
     return found
+
+
+@functools.cache
+def _released(rule: Rule) -> Rule:
+    """What ``rule`` becomes once backward has run without ``retain_graph``: same name, refuses to run."""
+
+    @rule_for(rule.symbol)  # type: ignore[attr-defined]
+    def released(out: Tensor, g: Tensor) -> tuple[()]:
+        raise RuntimeError(
+            "Trying to backward through the graph a second time: the first backward() released it. "
+            "Pass retain_graph=True to the first backward() to keep it."
+        )
+
+    return released
 
 
 def _seed_gradient(out: Tensor, gradient: ArrayLike | None) -> Tensor:

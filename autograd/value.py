@@ -1,8 +1,8 @@
 """The scalar engine: a ``Value`` holds one float, records the op that made it,
 and backpropagates through the graph of Values it depends on.
 
-Each op's forward (a method) stands beside its backward rule (a shared
-function, not a per-node closure), with the derivative in one comment. A node
+Each op's forward (a method) stands beside its backward rule (a static method
+shared by all its nodes, not a per-node closure), with the derivative in one comment. A node
 keeps its inputs in two slots, so it is one small object for the garbage
 collector to track, which is what makes a scalar engine fast in CPython.
 Numerics follow PyTorch: overflow gives inf, ``log(0)`` gives -inf, a
@@ -68,30 +68,69 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
 
-    # -- arithmetic ------------------------------------------------------------
+    # -- arithmetic: each op, then its backward rule (out._a and out._b are the op's
+    # inputs, out.grad is d root / d out; the rule adds each input's share to its grad)
     def __add__(self, other: Operand) -> Value:
         other = _as_value(other)
-        return _result(self.data + other.data, self, other, _add_backward)
+        return _result(self.data + other.data, self, other, Value._add_backward)
+
+    @staticmethod
+    @rule_for("+")
+    def _add_backward(out: Value) -> None:  # d(a+b) = da + db
+        out._a.grad += out.grad
+        out._b.grad += out.grad
 
     def __sub__(self, other: Operand) -> Value:
         other = _as_value(other)
-        return _result(self.data - other.data, self, other, _sub_backward)
+        return _result(self.data - other.data, self, other, Value._sub_backward)
+
+    @staticmethod
+    @rule_for("-")
+    def _sub_backward(out: Value) -> None:  # d(a-b) = da - db
+        out._a.grad += out.grad
+        out._b.grad -= out.grad
 
     def __mul__(self, other: Operand) -> Value:
         other = _as_value(other)
-        return _result(self.data * other.data, self, other, _mul_backward)
+        return _result(self.data * other.data, self, other, Value._mul_backward)
+
+    @staticmethod
+    @rule_for("*")
+    def _mul_backward(out: Value) -> None:  # d(a*b) = b da + a db
+        a, b = out._a, out._b
+        a.grad += b.data * out.grad
+        b.grad += a.data * out.grad
 
     def __truediv__(self, other: Operand) -> Value:
         other = _as_value(other)
-        return _result(_divide(self.data, other.data), self, other, _div_backward)
+        return _result(_divide(self.data, other.data), self, other, Value._div_backward)
+
+    @staticmethod
+    @rule_for("/")
+    def _div_backward(out: Value) -> None:  # d(a/b) = da / b - (a/b) db / b
+        a, b = out._a, out._b
+        a.grad += _divide(out.grad, b.data)
+        b.grad -= _divide(out.grad * out.data, b.data)
 
     def __pow__(self, exponent: Number) -> Value:
         if not isinstance(exponent, (int, float)):
             raise TypeError(f"Value ** takes a number exponent, not {type(exponent).__name__}")
-        return _result(_power(self.data, exponent), self, Value(exponent), _pow_backward)
+        return _result(_power(self.data, exponent), self, Value(exponent), Value._pow_backward)
+
+    @staticmethod
+    @rule_for("**")
+    def _pow_backward(out: Value) -> None:  # d(a**n) = n a**(n-1) da; n is a constant
+        a, n = out._a, out._b.data
+        if n != 0.0:  # a**0 is constant: its slope is 0 even at a = 0, where n a**(n-1) would be 0 * inf
+            a.grad += n * _power(a.data, n - 1.0) * out.grad
 
     def __neg__(self) -> Value:
-        return _result(-self.data, self, None, _neg_backward)
+        return _result(-self.data, self, None, Value._neg_backward)
+
+    @staticmethod
+    @rule_for("neg")
+    def _neg_backward(out: Value) -> None:  # d(-a) = -da
+        out._a.grad -= out.grad
 
     def __radd__(self, other: Number) -> Value:
         return _as_value(other) + self
@@ -107,84 +146,45 @@ class Value:
 
     # -- elementwise functions -------------------------------------------------
     def exp(self) -> Value:
-        return _result(_exp(self.data), self, None, _exp_backward)
+        return _result(_exp(self.data), self, None, Value._exp_backward)
+
+    @staticmethod
+    @rule_for("exp")
+    def _exp_backward(out: Value) -> None:  # d exp(a) = exp(a) da
+        out._a.grad += out.data * out.grad
 
     def log(self) -> Value:
-        return _result(_log(self.data), self, None, _log_backward)
+        return _result(_log(self.data), self, None, Value._log_backward)
+
+    @staticmethod
+    @rule_for("log")
+    def _log_backward(out: Value) -> None:  # d log(a) = da / a
+        out._a.grad += _divide(out.grad, out._a.data)
 
     def tanh(self) -> Value:
-        return _result(math.tanh(self.data), self, None, _tanh_backward)
+        return _result(math.tanh(self.data), self, None, Value._tanh_backward)
+
+    @staticmethod
+    @rule_for("tanh")
+    def _tanh_backward(out: Value) -> None:  # d tanh(a) = (1 - tanh(a)^2) da
+        out._a.grad += (1.0 - out.data * out.data) * out.grad
 
     def sigmoid(self) -> Value:
-        return _result(_sigmoid(self.data), self, None, _sigmoid_backward)
+        return _result(_sigmoid(self.data), self, None, Value._sigmoid_backward)
+
+    @staticmethod
+    @rule_for("sigmoid")
+    def _sigmoid_backward(out: Value) -> None:  # d s(a) = s(a) (1 - s(a)) da
+        out._a.grad += out.data * (1.0 - out.data) * out.grad
 
     def relu(self) -> Value:
-        return _result(self.data if self.data > 0.0 else 0.0, self, None, _relu_backward)
+        return _result(self.data if self.data > 0.0 else 0.0, self, None, Value._relu_backward)
 
-
-# -- backward rules: out._a and out._b are the inputs, out.grad is d root / d out --
-@rule_for("+")
-def _add_backward(out: Value) -> None:  # d(a+b) = da + db
-    out._a.grad += out.grad
-    out._b.grad += out.grad
-
-
-@rule_for("-")
-def _sub_backward(out: Value) -> None:  # d(a-b) = da - db
-    out._a.grad += out.grad
-    out._b.grad -= out.grad
-
-
-@rule_for("*")
-def _mul_backward(out: Value) -> None:  # d(a*b) = b da + a db
-    a, b = out._a, out._b
-    a.grad += b.data * out.grad
-    b.grad += a.data * out.grad
-
-
-@rule_for("/")
-def _div_backward(out: Value) -> None:  # d(a/b) = da / b - (a/b) db / b
-    a, b = out._a, out._b
-    a.grad += _divide(out.grad, b.data)
-    b.grad -= _divide(out.grad * out.data, b.data)
-
-
-@rule_for("**")
-def _pow_backward(out: Value) -> None:  # d(a**n) = n a**(n-1) da; n is a constant
-    a, n = out._a, out._b.data
-    if n != 0.0:  # a**0 is constant: its slope is 0 even at a = 0, where n a**(n-1) would be 0 * inf
-        a.grad += n * _power(a.data, n - 1.0) * out.grad
-
-
-@rule_for("neg")
-def _neg_backward(out: Value) -> None:  # d(-a) = -da
-    out._a.grad -= out.grad
-
-
-@rule_for("exp")
-def _exp_backward(out: Value) -> None:  # d exp(a) = exp(a) da
-    out._a.grad += out.data * out.grad
-
-
-@rule_for("log")
-def _log_backward(out: Value) -> None:  # d log(a) = da / a
-    out._a.grad += _divide(out.grad, out._a.data)
-
-
-@rule_for("tanh")
-def _tanh_backward(out: Value) -> None:  # d tanh(a) = (1 - tanh(a)^2) da
-    out._a.grad += (1.0 - out.data * out.data) * out.grad
-
-
-@rule_for("sigmoid")
-def _sigmoid_backward(out: Value) -> None:  # d s(a) = s(a) (1 - s(a)) da
-    out._a.grad += out.data * (1.0 - out.data) * out.grad
-
-
-@rule_for("relu")
-def _relu_backward(out: Value) -> None:  # d relu(a) = [a > 0] da
-    if out.data > 0.0:
-        out._a.grad += out.grad
+    @staticmethod
+    @rule_for("relu")
+    def _relu_backward(out: Value) -> None:  # d relu(a) = [a > 0] da
+        if out.data > 0.0:
+            out._a.grad += out.grad
 
 
 # -- helpers ---------------------------------------------------------------
