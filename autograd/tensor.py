@@ -2,9 +2,10 @@
 it, and backpropagates with PyTorch's semantics.
 
 Each op's forward (a method) stands beside its backward rule, a static method
-``rule(out, grad) -> one gradient per input`` with the derivative in one comment. Rules are written with Tensor ops, so with ``create_graph=True`` the
-backward pass is itself recorded and can be differentiated again; otherwise it
-runs under ``no_grad`` and records nothing.
+``rule(out, grad) -> one gradient per input`` with the derivative in one comment.
+Rules are written with Tensor ops, so with ``create_graph=True`` the backward
+pass is itself recorded and can be differentiated again; otherwise it runs
+under ``no_grad`` and records nothing.
 """
 
 from __future__ import annotations
