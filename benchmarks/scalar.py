@@ -1,13 +1,14 @@
 """The scalar engine against micrograd 0.1.0 (PyPI) on one step of the moons demo.
 
-    python -m benchmarks.scalar [--repeat 5]
+    python -m benchmarks.scalar [--repeat 5] [--steps 10]
 
 The workload is ``demos.moons.loss_and_accuracy`` on the 100-point batch with
 MLP(2, [16, 16, 1]) (forward every point, max-margin loss + L2), then
-``backward()``: the same code and the same weights on both engines. Each
-repetition builds a fresh graph and frees it after the timed region, for both
-engines alike (ours is freed by reference counting; micrograd's closures make
-reference cycles that only ``gc.collect()`` frees).
+``backward()``: the same code and the same weights on both engines. It is timed
+two ways: one step from a collected heap, its graph freed after the timing; and
+a loop of steps as training runs them, each graph freed while the next is built
+(ours by reference counting, micrograd's, whose closures make reference cycles,
+by the cyclic garbage collector), which is what the demo pays.
 """
 
 from __future__ import annotations
@@ -67,6 +68,23 @@ def median_seconds(cases: dict[str, Case], data: tuple[Any, Any], repeat: int) -
     return {name: statistics.median(t[1:]) for name, t in times.items()}
 
 
+def loop_seconds(model: Any, value: Callable[[float], Any], data: tuple[Any, Any], gc_on: bool, steps: int) -> float:
+    """Seconds per step over ``steps`` consecutive forward+backward steps, as a training loop runs them:
+    each step's graph is freed while the next is built, so its freeing (reference counting for ours,
+    the cyclic GC for micrograd's closures) is paid inside the timed loop, as it is in the demo."""
+    gc.collect()
+    if not gc_on:
+        gc.disable()
+    start = time.perf_counter()
+    for _ in range(steps):
+        loss = step(model, value, data)
+    elapsed = time.perf_counter() - start
+    gc.enable()
+    del loss
+    gc.collect()
+    return elapsed / steps
+
+
 def graph_size(
     model: Any, value: Callable[[float], Any], data: tuple[Any, Any], inputs_of: Callable[[Any], Any]
 ) -> tuple[int, float]:
@@ -101,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Check that both engines compute the same thing, then time them and print the table; 1 if that fails."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed repetitions after one warm-up (default 5)")
+    parser.add_argument("--steps", type=int, default=10, help="steps of the timed training loop (default 10)")
     args = parser.parse_args(argv)
     try:
         from micrograd.engine import Value as MicroValue
@@ -135,14 +154,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         MicroValue: graph_size(theirs, MicroValue, data, attrgetter("_prev")),
     }
 
-    print(f"\n{'engine':<32}{'s / step':>10}{'nodes':>9}{'bytes / node':>14}")
-    for name, (_, value, _) in cases.items():
+    print(f"\n{'engine':<16}{'nodes':>9}{'bytes / node':>14}")
+    for name, value in (("autograd", autograd.Value), ("micrograd", MicroValue)):
         nodes, per_node = sizes[value]
-        print(f"{name:<32}{seconds[name]:>10.4f}{nodes:>9,}{per_node:>14.0f}")
-    ours_t, shipped_t, no_gc_t = seconds.values()
-    shipped, no_gc, per_node = shipped_t / ours_t, no_gc_t / ours_t, sizes[autograd.Value][1]
-    print(f"\nmicrograd as shipped / ours   {shipped:5.1f}x   target >= 8x    {verdict(shipped >= 8)}")
-    print(f"micrograd with GC off / ours  {no_gc:5.1f}x   target >= 2x    {verdict(no_gc >= 2)}")
+        print(f"{name:<16}{nodes:>9,}{per_node:>14.0f}")
+    loops = [loop_seconds(model, value, data, gc_on, args.steps) for model, value, gc_on in cases.values()]
+    timings = {
+        "one step, graph freed after timing": tuple(seconds.values()),
+        f"a loop of {args.steps} steps (as the demo)": tuple(loops),
+    }
+    print(f"\nseconds per step{'':<24}{'ours':>8}{'micrograd':>11}{'GC off':>8}{'shipped/ours':>14}{'GC off/ours':>13}")
+    for label, (ours_t, shipped_t, no_gc_t) in timings.items():
+        ratios = f"{shipped_t / ours_t:>13.1f}x{no_gc_t / ours_t:>12.2f}x"
+        print(f"{label:<40}{ours_t:>8.4f}{shipped_t:>11.4f}{no_gc_t:>8.4f}{ratios}")
+    shipped = min(shipped_t / ours_t for ours_t, shipped_t, _ in timings.values())
+    no_gc = min(no_gc_t / ours_t for ours_t, _, no_gc_t in timings.values())
+    per_node = sizes[autograd.Value][1]
+    print("\ntargets, judged on the lower of the two timings:")
+    print(f"micrograd as shipped / ours   {shipped:5.1f}x   target >= 8x    {verdict(shipped >= 8)}")
+    print(f"micrograd with GC off / ours  {no_gc:5.2f}x   target >= 2x    {verdict(no_gc >= 2)}")
     print(f"bytes per node, ours          {per_node:5.0f}    target <= 128   {verdict(per_node <= 128)}")
     return 0
 
