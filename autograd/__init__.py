@@ -64,6 +64,7 @@ abs = _method_function("abs")
 tanh = _method_function("tanh")
 sigmoid = _method_function("sigmoid")
 relu = _method_function("relu")
+softplus = _method_function("softplus")
 clamp = _method_function("clamp")
 softmax = _method_function("softmax")
 log_softmax = _method_function("log_softmax")
@@ -129,6 +130,7 @@ __all__ = [
     "save",
     "sigmoid",
     "softmax",
+    "softplus",
     "sqrt",
     "squeeze",
     "stack",

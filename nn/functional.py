@@ -6,7 +6,7 @@ Losses take Tensors, or lists of ``Value`` for the scalar engine (same formulas)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -16,23 +16,7 @@ from autograd.graph import rule_for
 from autograd.tensor import _make as tensor_op
 from autograd.value import _result as value_op
 
-ValueLike = Union[Value, float]
-
-
-def relu(x: Tensor) -> Tensor:
-    return autograd.as_tensor(x).relu()
-
-
-def sigmoid(x: Tensor) -> Tensor:
-    return autograd.as_tensor(x).sigmoid()
-
-
-def tanh(x: Tensor) -> Tensor:
-    return autograd.as_tensor(x).tanh()
-
-
-def softplus(x: Tensor) -> Tensor:
-    return autograd.as_tensor(x).softplus()
+relu, sigmoid, tanh, softplus = autograd.relu, autograd.sigmoid, autograd.tanh, autograd.softplus
 
 
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
