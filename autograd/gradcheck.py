@@ -10,6 +10,7 @@ import numpy as np
 from autograd.graph import topological_order
 from autograd.tensor import Tensor, grad, no_grad
 from autograd.value import Value
+from autograd.value import _inputs_of as value_inputs
 
 Input = Union[Value, Tensor]
 
@@ -73,7 +74,7 @@ def _analytic_jacobians(fn: Callable[..., Any], inputs: tuple[Input, ...], wrt: 
     """One Jacobian per input in ``wrt``, a row per output element, by reverse mode."""
     out = fn(*inputs)
     if isinstance(out, Value):
-        nodes = topological_order((out,), _value_inputs)
+        nodes = topological_order((out,), value_inputs)
         saved = [v.grad for v in nodes]
         for v in nodes:
             v.grad = 0.0
@@ -89,10 +90,6 @@ def _analytic_jacobians(fn: Callable[..., Any], inputs: tuple[Input, ...], wrt: 
         grads = grad(out, wrt, grad_outputs=seed, retain_graph=True, allow_unused=True)
         rows.append([np.zeros(x.data.size) if g is None else g.data.reshape(-1) for x, g in zip(wrt, grads)])
     return [np.array([row[k] for row in rows], dtype=np.float64).reshape(out.data.size, -1) for k in range(len(wrt))]
-
-
-def _value_inputs(v: Value) -> tuple[Value, ...]:
-    return v.inputs
 
 
 def _get(x: Input, i: int) -> float:
