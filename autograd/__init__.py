@@ -1,13 +1,28 @@
 """autograd: reverse-mode automatic differentiation on scalars (``Value``) and numpy arrays (``Tensor``).
 
-Names follow PyTorch, so ``import autograd as torch`` ports a PyTorch listing.
+Names follow PyTorch, so ``import autograd as torch`` ports a PyTorch listing: ``torch.nn``,
+``torch.optim``, ``torch.utils.data`` and ``torch.autograd.grad`` resolve too (``nn`` is imported
+only when first reached, so this package's own modules never depend on it).
 """
 
-from autograd.factories import (
+import functools
+import sys
+import types
+from collections.abc import Callable
+from typing import Any
+
+from autograd.anomaly import detect_anomaly
+from autograd.backprop import backward, grad
+from autograd.creation import (
     Generator,
     arange,
+    as_tensor,
     default_generator,
+    empty,
+    empty_like,
+    from_numpy,
     full,
+    full_like,
     linspace,
     manual_seed,
     ones,
@@ -17,130 +32,187 @@ from autograd.factories import (
     randn,
     randperm,
     range,
+    tensor,
     zeros,
     zeros_like,
 )
-from autograd.gradcheck import GradcheckError, gradcheck
-from autograd.serialization import load, save
-from autograd.tensor import (
-    Tensor,
-    _method_function,
-    as_tensor,
+from autograd.dtypes import (
     bool_,
-    cat,
     device,
-    enable_grad,
+    double,
+    float16,
     float32,
     float64,
-    from_numpy,
-    grad,
+    half,
+    int8,
+    int16,
     int32,
     int64,
-    is_grad_enabled,
     long,
-    maximum,
-    no_grad,
-    stack,
-    tensor,
+    short,
     uint8,
-    where,
 )
+from autograd.elementwise import where
+from autograd.function import Function, FunctionCtx, once_differentiable
+from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.graph import Node
+from autograd.movement import cat, stack
+from autograd.serialization import load, save
+from autograd.tensor import Tensor
 from autograd.value import Value
 from autograd.viz import draw_dot
 
 float = float32
-double = float64
 bool = bool_
 
-sum = _method_function("sum")
-mean = _method_function("mean")
-max = _method_function("max")
-min = _method_function("min")
-argmax = _method_function("argmax")
-exp = _method_function("exp")
-log = _method_function("log")
-sqrt = _method_function("sqrt")
+
+def _method_function(name: str) -> Callable[..., Any]:
+    """``autograd.<name>(x, ...)`` calling ``x.<name>(...)``: on a Value or Tensor as it is, on an array
+    or a number as a Tensor (as ``torch.max(outputs.data, 1)`` in the MNIST blog post needs)."""
+    method = getattr(Tensor, name)
+
+    @functools.wraps(method)
+    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
+        node = input if isinstance(input, Node) else as_tensor(input)
+        return getattr(node, name)(*args, **kwargs)
+
+    return function
+
+
 abs = _method_function("abs")
-tanh = _method_function("tanh")
-sigmoid = _method_function("sigmoid")
-relu = _method_function("relu")
-softplus = _method_function("softplus")
+argmax = _method_function("argmax")
+argmin = _method_function("argmin")
 clamp = _method_function("clamp")
-softmax = _method_function("softmax")
+clip = _method_function("clip")
+exp = _method_function("exp")
+flatten = _method_function("flatten")
+log = _method_function("log")
 log_softmax = _method_function("log_softmax")
 matmul = _method_function("matmul")
-reshape = _method_function("reshape")
-flatten = _method_function("flatten")
-transpose = _method_function("transpose")
+max = _method_function("max")
+maximum = _method_function("maximum")
+mean = _method_function("mean")
+min = _method_function("min")
+minimum = _method_function("minimum")
 permute = _method_function("permute")
+relu = _method_function("relu")
+reshape = _method_function("reshape")
+sigmoid = _method_function("sigmoid")
+softmax = _method_function("softmax")
+softplus = _method_function("softplus")
+sqrt = _method_function("sqrt")
 squeeze = _method_function("squeeze")
+sum = _method_function("sum")
+tanh = _method_function("tanh")
+transpose = _method_function("transpose")
 unsqueeze = _method_function("unsqueeze")
 
+
+def __getattr__(name: str) -> Any:
+    """``torch.nn``, ``torch.optim``, ``torch.utils.data`` and ``torch.autograd``, imported when first reached."""
+    if name == "nn":
+        import nn
+
+        return nn
+    if name == "optim":
+        from nn import optim
+
+        return optim
+    if name == "utils":
+        from nn import data
+
+        utils = types.ModuleType("autograd.utils", "torch.utils: data loading is ``utils.data`` (nn.data)")
+        utils.data = data
+        return utils
+    if name == "autograd":  # torch.autograd.grad, .backward, .Function: this package itself
+        return sys.modules[__name__]
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
+
 __all__ = [
+    "Function",
+    "FunctionCtx",
     "Generator",
     "GradcheckError",
+    "Node",
     "Tensor",
     "Value",
-    "abs",
     "arange",
-    "argmax",
     "as_tensor",
+    "backward",
     "bool",
     "cat",
-    "clamp",
     "default_generator",
+    "detect_anomaly",
     "device",
     "double",
     "draw_dot",
+    "empty",
+    "empty_like",
     "enable_grad",
-    "exp",
-    "flatten",
     "float",
+    "float16",
     "float32",
     "float64",
     "from_numpy",
     "full",
+    "full_like",
     "grad",
     "gradcheck",
+    "half",
+    "int8",
+    "int16",
     "int32",
     "int64",
     "is_grad_enabled",
     "linspace",
     "load",
-    "log",
-    "log_softmax",
     "long",
     "manual_seed",
-    "matmul",
-    "max",
-    "maximum",
-    "mean",
-    "min",
     "no_grad",
+    "once_differentiable",
     "ones",
     "ones_like",
-    "permute",
     "rand",
     "randint",
     "randn",
     "randperm",
     "range",
+    "save",
+    "set_grad_enabled",
+    "short",
+    "stack",
+    "tensor",
+    "uint8",
+    "where",
+    "zeros",
+    "zeros_like",
+    "abs",
+    "argmax",
+    "argmin",
+    "clamp",
+    "clip",
+    "exp",
+    "flatten",
+    "log",
+    "log_softmax",
+    "matmul",
+    "max",
+    "maximum",
+    "mean",
+    "min",
+    "minimum",
+    "permute",
     "relu",
     "reshape",
-    "save",
     "sigmoid",
     "softmax",
     "softplus",
     "sqrt",
     "squeeze",
-    "stack",
     "sum",
     "tanh",
-    "tensor",
     "transpose",
-    "uint8",
     "unsqueeze",
-    "where",
-    "zeros",
-    "zeros_like",
 ]

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
-from autograd.graph import topological_order
-from autograd.tensor import Tensor, grad, no_grad
-from autograd.value import Value
-from autograd.value import _inputs_of as value_inputs
-
-Input = Union[Value, Tensor]
+from autograd.backprop import grad
+from autograd.grad_mode import no_grad
+from autograd.graph import Node
 
 
 class GradcheckError(RuntimeError):
@@ -21,19 +18,19 @@ class GradcheckError(RuntimeError):
 
 def gradcheck(
     fn: Callable[..., Any],
-    inputs: Input | Sequence[Input],
+    inputs: Node | Sequence[Node],
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
 ) -> bool:
     """Check d fn(*inputs) / d input against (f(x + eps) - f(x - eps)) / 2 eps, element by element.
 
-    Tensors should be float64 (float32 differences are too coarse at eps=1e-6).
-    Returns True, or raises ``GradcheckError`` naming the worst element, both
-    values and their difference.
+    Tensors should be float64 (float32 differences are too coarse at eps=1e-6). Returns True, or
+    raises ``GradcheckError`` naming the worst element, both values and their difference. Every
+    ``.grad`` is left as it was.
     """
-    inputs = (inputs,) if isinstance(inputs, (Value, Tensor)) else tuple(inputs)
-    wrt = [x for x in inputs if isinstance(x, Value) or x.requires_grad]
+    inputs = (inputs,) if isinstance(inputs, Node) else tuple(inputs)
+    wrt = [x for x in inputs if isinstance(x, Node) and x.requires_grad]
     analytic = _analytic_jacobians(fn, inputs, wrt)
     for k, (x, jacobian) in enumerate(zip(wrt, analytic)):
         numeric = _numeric_jacobian(fn, inputs, x, eps)
@@ -49,13 +46,13 @@ def gradcheck(
     return True
 
 
-def _outputs(fn: Callable[..., Any], inputs: tuple[Input, ...]) -> np.ndarray:
+def _outputs(fn: Callable[..., Any], inputs: tuple[Any, ...]) -> np.ndarray:
     """fn(*inputs) as a flat float64 vector."""
     out = fn(*inputs)
     return np.array(out.data, dtype=np.float64).reshape(-1)  # a copy: out may be a view of an input
 
 
-def _numeric_jacobian(fn: Callable[..., Any], inputs: tuple[Input, ...], x: Input, eps: float) -> np.ndarray:
+def _numeric_jacobian(fn: Callable[..., Any], inputs: tuple[Any, ...], x: Node, eps: float) -> np.ndarray:
     """Jacobian (outputs x elements of x) by central differences."""
     columns = []
     with no_grad():
@@ -70,34 +67,29 @@ def _numeric_jacobian(fn: Callable[..., Any], inputs: tuple[Input, ...], x: Inpu
     return np.stack(columns, axis=1)
 
 
-def _analytic_jacobians(fn: Callable[..., Any], inputs: tuple[Input, ...], wrt: list[Input]) -> list[np.ndarray]:
-    """One Jacobian per input in ``wrt``, a row per output element, by reverse mode."""
+def _analytic_jacobians(fn: Callable[..., Any], inputs: tuple[Any, ...], wrt: list[Node]) -> list[np.ndarray]:
+    """One Jacobian per input in ``wrt``, a row per output element, by reverse mode (``autograd.grad``)."""
     out = fn(*inputs)
-    if isinstance(out, Value):
-        nodes = topological_order((out,), value_inputs)
-        saved = [v.grad for v in nodes]
-        for v in nodes:
-            v.grad = 0.0
-        out.backward()
-        jacobians = [np.array([[x.grad]]) for x in wrt]
-        for v, g in zip(nodes, saved):  # leave every grad as the caller had it, as torch's gradcheck does
-            v.grad = g
-        return jacobians
     rows = []
-    for j in range(out.data.size):
-        seed = np.zeros(out.shape, dtype=out.dtype)
-        seed.flat[j] = 1
-        grads = grad(out, wrt, grad_outputs=seed, retain_graph=True, allow_unused=True)
-        rows.append([np.zeros(x.data.size) if g is None else g.data.reshape(-1) for x, g in zip(wrt, grads)])
-    return [np.array([row[k] for row in rows], dtype=np.float64).reshape(out.data.size, -1) for k in range(len(wrt))]
+    for j in range(np.size(out.data)):
+        upstream = np.zeros(np.shape(out.data))
+        upstream.flat[j] = 1
+        grads = grad(out, wrt, grad_outputs=upstream, retain_graph=True, allow_unused=True)
+        rows.append(
+            [np.zeros(np.size(x.data)) if g is None else np.ravel(getattr(g, "data", g)) for x, g in zip(wrt, grads)]
+        )
+    return [
+        np.array([row[k] for row in rows], dtype=np.float64).reshape(np.size(out.data), -1) for k in range(len(wrt))
+    ]
 
 
-def _get(x: Input, i: int) -> float:
-    return x.data if isinstance(x, Value) else float(x.data.flat[i])
+def _get(x: Node, i: int) -> float:
+    return float(np.ravel(x.data)[i])
 
 
-def _set(x: Input, i: int, v: float) -> None:
-    if isinstance(x, Value):
-        x.data = v
-    else:
+def _set(x: Node, i: int, v: float) -> None:
+    """Set element ``i`` of ``x``'s data: in place in a Tensor's array, by assignment for a Value's float."""
+    if isinstance(x.data, np.ndarray):
         x.data.flat[i] = v
+    else:
+        x.data = v

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Union
+from typing import Any
 
 import graphviz
 import numpy as np
 
-from autograd.graph import topological_order
-from autograd.tensor import Tensor
-from autograd.value import Value
-
-Node = Union[Value, Tensor]
+from autograd.graph import Node, topological_order
 
 INSTALL_HINT = (
     "Graphviz's 'dot' program is needed to render graphs: install it with your system's package manager "
@@ -48,17 +44,18 @@ def draw_dot(
     """The graph that computed ``root``: a record per value (label, data or shape and dtype, grad)
     and an ellipse per op. ``params`` (e.g. ``dict(model.named_parameters())``) names parameters.
     A graph of more than ``max_nodes`` values is refused rather than left to hang the renderer."""
-    nodes = topological_order((root,), _inputs_of)
+    nodes = topological_order((root,))
     if len(nodes) > max_nodes:
         raise ValueError(
             f"the graph has {len(nodes)} values, more than max_nodes={max_nodes}: draw a smaller graph "
             f"(fewer inputs or a smaller model) or pass a larger max_nodes"
         )
     names = {id(t): name for name, t in (params or {}).items()}
+    computed = any(isinstance(n.grad, np.ndarray) or (n.grad is not None and n.grad != 0) for n in nodes)
     dot = Graph(format=format, graph_attr={"rankdir": rankdir})
     for node in nodes:
         uid = str(id(node))
-        dot.node(uid, label=_record(node, names.get(id(node)), show_grad), shape="record")
+        dot.node(uid, label=_record(node, names.get(id(node)), show_grad, computed), shape="record")
         if node.op:
             dot.node(uid + node.op, label=node.op, shape="ellipse")
             dot.edge(uid + node.op, uid)
@@ -67,23 +64,30 @@ def draw_dot(
     return dot
 
 
-def _inputs_of(node: Node) -> tuple[Node, ...]:
-    return node.inputs
-
-
-def _record(node: Node, name: str | None, show_grad: bool) -> str:
+def _record(node: Node, name: str | None, show_grad: bool, computed: bool) -> str:
     """The record label: ``{ name | data | grad }``."""
     fields = [_escape(name or node.label)]
-    if isinstance(node, Value):
-        fields.append(f"data {node.data:.4f}")
-        if show_grad:
-            fields.append(f"grad {node.grad:.4f}")
+    dtype = f" {node.data.dtype}" if isinstance(node.data, np.ndarray) else ""  # a Tensor's; a Value holds a float
+    if np.ndim(node.data) == 0:
+        fields.append(f"data {float(node.data):.4f}{dtype}")
     else:
-        value = f" = {node.data.item():.4g}" if node.data.size == 1 else ""
-        fields.append(f"{_shape(node.shape)} {node.dtype}{value}")
-        if show_grad and node.grad is not None:
-            fields.append(f"grad {_shape(node.grad.shape)} norm {float(np.linalg.norm(node.grad)):.4g}")
+        fields.append(f"{_shape(node.data.shape)}{dtype}")
+    if show_grad:
+        fields.append(_grad_field(node, computed))
     return "{ " + " | ".join(fields) + " }"
+
+
+def _grad_field(node: Node, computed: bool) -> str:
+    """The grad as a number (0-d) or as shape and norm; before any backward pass "not computed yet"
+    rather than 0, which learners read as a real gradient."""
+    grad = node.grad
+    if grad is None and computed and not node.is_leaf:
+        return "grad not kept (retain_grad() keeps it)"
+    if grad is None or not computed:
+        return "grad not computed yet"
+    if np.ndim(grad) == 0:
+        return f"grad {float(grad):.4f}"
+    return f"grad {_shape(np.shape(grad))} norm {float(np.linalg.norm(grad)):.4g}"
 
 
 def _shape(shape: tuple[int, ...]) -> str:

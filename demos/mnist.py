@@ -1,11 +1,11 @@
-"""Train, evaluate and use the seed's MNIST classifier, a 784-200-200-200-10 ReLU network.
+"""Train, evaluate and use the blog post's MNIST classifier, a 784-200-200-200-10 ReLU network.
 
-    python -m demos.mnist train [--epochs 4] [--preset seed] ...   # writes runs/<name>/
+    python -m demos.mnist train [--epochs 4] [--preset blog] ...   # writes runs/<name>/
     python -m demos.mnist eval --model runs/<name>/model.npz
     python -m demos.mnist predict --model runs/<name>/model.npz digit.png ...
 
 The default recipe (cross-entropy, Adam, batch 384, the learning rate warmed up then decayed
-to zero) passes 98% test accuracy in 4 epochs. ``--preset seed`` trains as the seed's
+to zero) passes 98% test accuracy in 4 epochs. ``--preset blog`` trains as the blog post's
 listing does instead: MSE on one-hot labels, SGD with lr 1, batch 6000, 200 epochs.
 """
 
@@ -29,8 +29,8 @@ from tqdm import tqdm
 
 import autograd
 import nn
-from demos.mnist_predict import prepare_digit
 from demos.vision import datasets, transforms
+from demos.vision.digits import prepare_digit
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
@@ -65,7 +65,7 @@ DEFAULT_RECIPE: dict[str, Any] = {
     "seed": 0,
 }
 PRESETS: dict[str, dict[str, Any]] = {
-    "seed": {
+    "blog": {
         "loss": "mse",
         "optimizer": "sgd",
         "lr": 1.0,
@@ -121,7 +121,7 @@ def make_optimizer(name: str, params: Iterable[Any], lr: float, optim: ModuleTyp
 
 
 def make_loss(name: str, functional: ModuleType = nn.functional) -> Callable[[Any, Any], Any]:
-    """Cross-entropy on class labels, or (as the seed) MSE against one-hot labels; ``functional`` may be torch's."""
+    """Cross-entropy on class labels, or (as the blog post) MSE on one-hot labels; ``functional`` may be torch's."""
     if name == "ce":
         return functional.cross_entropy
     return lambda outputs, labels: functional.mse_loss(outputs, functional.one_hot(labels, num_classes=10).float())
@@ -388,8 +388,8 @@ def make_parser() -> argparse.ArgumentParser:
         "Train a model; write it, its metrics and plots to a folder. Unset options take the preset's or default value."
     )
     train_cmd = commands.add_parser("train", help="train a model", description=about)
-    seed = "the seed's recipe: MSE on one-hot labels, SGD lr 1, batch 6000, 200 epochs, pixels not standardized"
-    train_cmd.add_argument("--preset", choices=sorted(PRESETS), help=f"start from a recipe; seed: {seed}")
+    blog = "the blog post's recipe: MSE on one-hot labels, SGD lr 1, batch 6000, 200 epochs, pixels not standardized"
+    train_cmd.add_argument("--preset", choices=sorted(PRESETS), help=f"start from a recipe; blog: {blog}")
     train_cmd.add_argument("--dataset", choices=sorted(DATASETS), help=f"default: {default['dataset']}")
     train_cmd.add_argument("--data-dir", help="folder of the IDX files (default: the dataset's usual folder)")
     train_cmd.add_argument("--epochs", type=int, help=f"default: {default['epochs']}")

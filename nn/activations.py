@@ -1,8 +1,11 @@
-"""Activation functions as modules, with PyTorch's names and arguments."""
+"""Activation functions as modules, with PyTorch's names and arguments; each works on a Tensor
+and on a ``Value`` (Softmax and LogSoftmax also on a list of Values, a row)."""
 
 from __future__ import annotations
 
-from autograd import Tensor
+from typing import Any
+
+from autograd import Tensor, Value
 from nn import functional as F
 from nn.module import Module, Parameter
 
@@ -10,21 +13,21 @@ from nn.module import Module, Parameter
 class ReLU(Module):
     """max(0, x)"""
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Any) -> Any:
         return F.relu(x)
 
 
 class Sigmoid(Module):
     """1 / (1 + e^-x)"""
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Any) -> Any:
         return F.sigmoid(x)
 
 
 class Tanh(Module):
     """(e^x - e^-x) / (e^x + e^-x)"""
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Any) -> Any:
         return F.tanh(x)
 
 
@@ -34,7 +37,7 @@ class LeakyReLU(Module):
     def __init__(self, negative_slope: float = 0.01) -> None:
         self.negative_slope = negative_slope
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Any) -> Any:
         return F.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self) -> str:
@@ -48,7 +51,12 @@ class PReLU(Module):
         self.num_parameters = num_parameters
         self.weight = Parameter(Tensor(num_parameters).fill_(init))
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Any) -> Any:
+        if isinstance(x, Value):
+            raise TypeError(
+                "PReLU learns its slope as a Tensor parameter, which a Value can't combine with; "
+                "on Values use nn.functional.prelu(x, slope) with a Value slope you train"
+            )
         return F.prelu(x, self.weight)
 
     def extra_repr(self) -> str:
@@ -61,7 +69,7 @@ class Softmax(Module):
     def __init__(self, dim: int | None = None) -> None:
         self.dim = dim
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Any) -> Any:
         return F.softmax(x, self.dim)
 
     def extra_repr(self) -> str:
@@ -71,5 +79,5 @@ class Softmax(Module):
 class LogSoftmax(Softmax):
     """log softmax(x) along ``dim``, computed stably."""
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Any) -> Any:
         return F.log_softmax(x, self.dim)

@@ -1,10 +1,13 @@
-"""In-place initializers (``torch.nn.init``), drawing from ``autograd``'s seeded default generator."""
+"""In-place initializers (``torch.nn.init``), drawing from ``autograd``'s seeded default generator.
+
+Like PyTorch's, they edit without recording (``no_grad``), so they work on parameters.
+"""
 
 from __future__ import annotations
 
 import math
 
-from autograd import Tensor, default_generator
+from autograd import Tensor, default_generator, no_grad
 
 
 def _fans(t: Tensor) -> tuple[int, int]:
@@ -15,26 +18,27 @@ def _fans(t: Tensor) -> tuple[int, int]:
     return t.shape[1] * receptive, t.shape[0] * receptive
 
 
+@no_grad()
 def uniform_(t: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
-    t.data[...] = default_generator.rng.uniform(a, b, t.shape)
-    return t
+    return t.copy_(default_generator.rng.uniform(a, b, t.shape))
 
 
+@no_grad()
 def normal_(t: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
-    t.data[...] = default_generator.rng.normal(mean, std, t.shape)
-    return t
+    return t.copy_(default_generator.rng.normal(mean, std, t.shape))
+
+
+@no_grad()
+def constant_(t: Tensor, value: float) -> Tensor:
+    return t.fill_(value)
 
 
 def zeros_(t: Tensor) -> Tensor:
-    return t.fill_(0.0)
+    return constant_(t, 0.0)
 
 
 def ones_(t: Tensor) -> Tensor:
-    return t.fill_(1.0)
-
-
-def constant_(t: Tensor, value: float) -> Tensor:
-    return t.fill_(value)
+    return constant_(t, 1.0)
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:

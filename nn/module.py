@@ -15,6 +15,7 @@ import numpy as np
 
 import autograd
 from autograd import Tensor, Value
+from autograd.dtypes import as_dtype, is_floating
 
 
 class Parameter(Tensor):
@@ -95,10 +96,10 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
-    def zero_grad(self) -> None:
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's gradient: None for tensors (as PyTorch does), 0 for Values."""
         for p in self.parameters():
-            p.grad = 0.0 if isinstance(p, Value) else None
+            p.zero_grad(set_to_none)
 
     def to(self, *args: Any, dtype: Any = None) -> Module:
         """Check the device (only the CPU exists) and cast floating parameters to ``dtype`` if given."""
@@ -107,11 +108,14 @@ class Module:
                 autograd.device(arg)
             else:
                 dtype = arg
-        if dtype is not None:
-            for p in self.parameters():
-                if isinstance(p, Tensor):
-                    p.data = p.data.astype(dtype)
-                    p.grad = None
+        if dtype is None:
+            return self
+        dtype = as_dtype(dtype)
+        if not is_floating(dtype):
+            raise TypeError(f"Module.to only accepts floating point dtypes, but got dtype={dtype}")
+        for p in self.parameters():
+            if isinstance(p, Tensor) and p.is_floating_point():  # as in PyTorch: integer parameters keep their dtype
+                p.data, p.grad = p.data.astype(dtype), None
         return self
 
     def cpu(self) -> Module:
@@ -126,9 +130,7 @@ class Module:
     # -- saving and loading --------------------------------------------------------
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
         """Name -> numpy array of every parameter (PyTorch's key names); tensor arrays are shared, not copied."""
-        return OrderedDict(
-            (name, np.array(p.data) if isinstance(p, Value) else p.data) for name, p in self.named_parameters()
-        )
+        return OrderedDict((name, np.asarray(p.data)) for name, p in self.named_parameters())
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy arrays into the parameters by name; errors name every missing, unexpected or misshapen key."""
@@ -145,12 +147,14 @@ class Module:
             errors += [f"missing key {k!r}" for k in missing] + [f"unexpected key {k!r}" for k in unexpected]
         if errors:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
-        for k, p in params.items():
-            if k in arrays:
-                if isinstance(p, Value):
+        with autograd.no_grad():
+            for k, p in params.items():
+                if k not in arrays:
+                    continue
+                if isinstance(p, Value):  # a Value holds a Python float, not an array to copy into
                     p.data = float(arrays[k])
                 else:
-                    p.data[...] = arrays[k]
+                    p.copy_(arrays[k])
         return IncompatibleKeys(missing, unexpected)
 
     # -- printing ------------------------------------------------------------------

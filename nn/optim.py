@@ -1,7 +1,8 @@
 """Optimizers with PyTorch's update rules, for Tensor parameters and Value parameters alike.
 
-Value parameters are gathered into one float64 array per step, so a single
-numpy update rule serves both engines.
+Each optimizer's rule computes the step from numpy arrays (``_step``); a Tensor parameter takes
+it in place (``p.sub_(step)``, which counts as an in-place edit, as in PyTorch), and a group's
+Value parameters, which hold Python floats, are gathered into one float64 array per step.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, Value
+import autograd
+from autograd import Value
 
 
 class Optimizer:
@@ -26,28 +28,29 @@ class Optimizer:
         self.param_groups = [{**defaults, **group, "params": list(group["params"])} for group in groups]
         self.state: dict[Any, dict[str, Any]] = {}
 
-    def zero_grad(self) -> None:
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear gradients: None for tensors (as PyTorch does), 0 for Values."""
         for group in self.param_groups:
             for p in group["params"]:
-                p.grad = 0.0 if isinstance(p, Value) else None
+                p.zero_grad(set_to_none)
 
+    @autograd.no_grad()
     def step(self) -> None:
         """Update every parameter that has a gradient."""
         for index, group in enumerate(self.param_groups):
             values = [p for p in group["params"] if isinstance(p, Value)]
-            if values:
+            if values:  # Python floats: stepped as one array, then written back
                 data = np.array([v.data for v in values])
                 grad = np.array([v.grad for v in values])
-                self._update(self.state.setdefault(("values", index), {}), data, grad, group)
+                data -= self._step(self.state.setdefault(("values", index), {}), data, grad, group)
                 for v, new in zip(values, data.tolist()):
                     v.data = new
             for p in group["params"]:
-                if isinstance(p, Tensor) and p.grad is not None:
-                    self._update(self.state.setdefault(p, {}), p.data, p.grad, group)
+                if not isinstance(p, Value) and p.grad is not None:
+                    p.sub_(self._step(self.state.setdefault(p, {}), p.data, p.grad, group))
 
-    def _update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> None:
-        """Update ``data`` in place from ``grad``; ``state`` persists between steps."""
+    def _step(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+        """What to subtract from ``data``, given its gradient; ``state`` persists between steps."""
         raise NotImplementedError
 
 
@@ -59,7 +62,7 @@ class SGD(Optimizer):
     ) -> None:
         super().__init__(params, {"lr": lr, "momentum": momentum, "weight_decay": weight_decay})
 
-    def _update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> None:
+    def _step(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
         g = grad + group["weight_decay"] * data if group["weight_decay"] else grad
         if group["momentum"]:
             if "momentum_buffer" not in state:
@@ -69,7 +72,7 @@ class SGD(Optimizer):
                 buffer *= group["momentum"]
                 buffer += g
             g = state["momentum_buffer"]
-        data -= group["lr"] * g
+        return group["lr"] * g
 
 
 class Adam(Optimizer):
@@ -90,7 +93,7 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay})
 
-    def _update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> None:
+    def _step(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
         beta1, beta2 = group["betas"]
         if not state:
             state.update(step=0, exp_avg=np.zeros_like(data), exp_avg_sq=np.zeros_like(data))
@@ -113,7 +116,7 @@ class Adam(Optimizer):
         scratch += group["eps"] * root_bias2
         np.divide(m, scratch, out=scratch)
         scratch *= group["lr"] * root_bias2 / (1 - beta1 ** state["step"])
-        data -= scratch
+        return scratch
 
 
 def _flush_subnormals(magnitude: np.ndarray, x: np.ndarray, mask: np.ndarray) -> None:

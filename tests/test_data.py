@@ -215,7 +215,7 @@ def test_default_batch_size_is_one():
 
 
 def test_training_loop_over_loader_reduces_loss():
-    """The seed's pattern: for x, y in loader: zero_grad, loss, backward, step."""
+    """The blog post's pattern: for x, y in loader: zero_grad, loss, backward, step."""
     autograd.manual_seed(0)
     x = autograd.randn(64, 3)
     y = x @ autograd.tensor([[1.0], [-2.0], [0.5]])

@@ -155,7 +155,7 @@ def test_bce_with_logits_gradient_at_zero():
 
 
 def test_seed_mse_example():
-    """The seed's ``nn.MSELoss()(torch.Tensor([1, 2]), torch.Tensor([3, 4]))``."""
+    """The first blog post's ``nn.MSELoss()(torch.Tensor([1, 2]), torch.Tensor([3, 4]))``."""
     ours = nn.MSELoss()(autograd.Tensor([1, 2]), autograd.Tensor([3, 4]))
     theirs = torch.nn.MSELoss()(torch.Tensor([1, 2]), torch.Tensor([3, 4]))
     assert ours.item() == theirs.item() == 4.0

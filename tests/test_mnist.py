@@ -1,4 +1,4 @@
-"""The MNIST demo end to end: a short training run, its files, eval, predict, and the seed's listing."""
+"""The MNIST demo end to end: a short training run, its files, eval, predict, and the blog post's listing."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from PIL import Image
 
 import autograd
 from demos import mnist
-from demos.mnist_predict import prepare_digit
+from demos.vision.digits import prepare_digit
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -133,9 +133,9 @@ def test_help_of_each_command(command: str, option: str, capsys: pytest.CaptureF
 
 
 def test_the_seed_preset_and_explicit_options() -> None:
-    args = mnist.make_parser().parse_args(["train", "--preset", "seed", "--epochs", "3"])
+    args = mnist.make_parser().parse_args(["train", "--preset", "blog", "--epochs", "3"])
     recipe = mnist.make_recipe(args)
-    assert recipe == {**mnist.DEFAULT_RECIPE, **mnist.PRESETS["seed"], "epochs": 3}
+    assert recipe == {**mnist.DEFAULT_RECIPE, **mnist.PRESETS["blog"], "epochs": 3}
     assert (recipe["loss"], recipe["optimizer"], recipe["lr"], recipe["batch_size"]) == ("mse", "sgd", 1.0, 6000)
 
 
@@ -148,7 +148,7 @@ def test_one_cycle_rises_then_falls_to_zero() -> None:
 
 
 def test_seed_listing_trains_saves_and_predicts(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "demos.seed_mnist", "--epochs", "1", "--out", str(tmp_path)]
+    command = [sys.executable, "-m", "demos.blog_mnist", "--epochs", "1", "--out", str(tmp_path)]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     assert "Epoch [1/1], Loss: " in result.stdout
     assert "Predicted label: " in result.stdout

@@ -18,8 +18,8 @@ from tests.models import mlp, torch_twin
 FAST = settings(deadline=None, max_examples=25)
 
 
-def seed_net(lib):
-    """The seed's MNIST Net (784-200-200-200-10 with fc1..fc4), on ``lib``."""
+def blog_net(lib):
+    """The MNIST blog post's Net (784-200-200-200-10 with fc1..fc4), on ``lib``."""
 
     class Net(lib.Module):
         def __init__(self):
@@ -90,7 +90,7 @@ def test_linear_rejects_wrong_input_width():
         nn.Linear(5, 2)(autograd.randn(3, 4))
 
 
-@pytest.mark.parametrize("build", [mlp, seed_net], ids=["sequential", "seed_net"])
+@pytest.mark.parametrize("build", [mlp, blog_net], ids=["sequential", "blog_net"])
 def test_repr_matches_torch(build):
     assert repr(build(nn)) == repr(build(torch.nn))
 
@@ -119,9 +119,9 @@ def test_sequential_indexing_and_len():
     assert list(model) == list(model.children())
 
 
-def test_seed_net_matches_torch():
-    model = seed_net(nn).double()
-    theirs = torch_twin(model, seed_net(torch.nn))
+def test_blog_net_matches_torch():
+    model = blog_net(nn).double()
+    theirs = torch_twin(model, blog_net(torch.nn))
     x = random_like((4, 784))
     out, out_t = model(autograd.tensor(x)), theirs(torch.tensor(x))
     assert_close(out, out_t)
@@ -131,7 +131,7 @@ def test_seed_net_matches_torch():
 
 
 # -- state_dict ------------------------------------------------------------------------
-@pytest.mark.parametrize("build", [mlp, seed_net], ids=["sequential", "seed_net"])
+@pytest.mark.parametrize("build", [mlp, blog_net], ids=["sequential", "blog_net"])
 def test_state_dict_keys_and_shapes_match_torch(build):
     ours, theirs = build(nn).state_dict(), build(torch.nn).state_dict()
     assert list(ours) == list(theirs)

@@ -259,8 +259,8 @@ def test_module_functions_take_numbers(name):
     assert_close(ours, ref, rtol=1e-7)
 
 
-def test_seed_accuracy_pattern():
-    """`_, predicted = torch.max(outputs.data, 1)` then `(predicted == labels).sum().item()`, as in the seed."""
+def test_blog_post_accuracy_pattern():
+    """`_, predicted = torch.max(outputs.data, 1)` then `(predicted == labels).sum().item()`, as the blog post does."""
     outputs = autograd.tensor(random_like((6, 3)), requires_grad=True) * 2
     labels = autograd.tensor([0, 1, 2, 0, 1, 2])
     _, predicted = autograd.max(outputs.data, 1)

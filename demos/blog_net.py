@@ -1,4 +1,4 @@
-"""The seed's ``net.py``: its MNIST network, 784-200-200-200-10 with ReLU.
+"""The ``net.py`` of the blog post "from one weight to a network": its MNIST network, 784-200-200-200-10 with ReLU.
 
 Only the imports changed, ``torch`` becoming this project's ``autograd`` and ``nn``.
 """

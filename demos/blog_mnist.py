@@ -1,13 +1,15 @@
-"""The seed's MNIST listing: train its Net with MSE on one-hot labels, save best.pt, read one digit image.
+"""The MNIST listing of the blog post "from one weight to a network", on this engine.
 
-    python -m demos.seed_mnist [--epochs 200] [--image demos/data/digits/5.png] [--out .]
+It trains its Net with MSE on one-hot labels, saves best.pt, and reads one digit image.
 
-The lines are the seed's, with only these changes:
+    python -m demos.blog_mnist [--epochs 200] [--image demos/data/digits/5.png] [--out .]
+
+The lines are the blog post's, with only these changes:
 - the imports: ``autograd`` for ``torch``, this project's ``nn``, ``nn.data`` and ``demos.vision``
   for ``torch.nn``, ``torch.utils.data`` and ``torchvision``;
 - the data root is the MNIST copy kept in this repository (``download=True`` then fetches nothing);
-- three options replace constants: ``--epochs`` (the seed's 200 take a while), ``--image`` (the
-  seed's ``./img.png``, by default MNIST's first training image, the 5 the seed's link shows)
+- three options replace constants: ``--epochs`` (the post's 200 take a while), ``--image`` (the
+  post's ``./img.png``, by default MNIST's first training image, the 5 the post's link shows)
   and ``--out``, the folder for ``best.pt``.
 Run it from the repository's root, where its relative paths point.
 """
@@ -15,8 +17,8 @@ Run it from the repository's root, where its relative paths point.
 import argparse
 import os
 
-parser = argparse.ArgumentParser(description="The seed's MNIST listing on this project's engine.")
-parser.add_argument("--epochs", type=int, default=200, help="training epochs (default: 200, the seed's)")
+parser = argparse.ArgumentParser(description="The blog post's MNIST listing on this project's engine.")
+parser.add_argument("--epochs", type=int, default=200, help="training epochs (default: 200, the post's)")
 parser.add_argument("--image", default="demos/data/digits/5.png", help="a 28 x 28 digit, white on black")
 parser.add_argument("--out", default=".", help="folder for best.pt (default: the current one)")
 args = parser.parse_args()
@@ -28,7 +30,7 @@ from nn import optim
 from nn.functional import one_hot
 from nn.data import DataLoader
 from demos.vision import datasets, transforms
-from demos.seed_net import Net
+from demos.blog_net import Net
 
 device = torch.device("cpu")
 # 定义转换操作
@@ -47,7 +49,7 @@ criterion = nn.MSELoss()
 optimizer = optim.SGD(model.parameters(), lr=1)
 # 训练模型
 for epoch in range(args.epochs):
-    for i, (images, labels) in enumerate(train_loader):  # noqa: B007  (the seed names i)
+    for i, (images, labels) in enumerate(train_loader):  # noqa: B007  (the post names i)
         images = images.to(device)
         labels = labels.to(device)
         # 转换标签为one-hot编码
@@ -66,7 +68,7 @@ torch.save(model.state_dict(), best_pt)
 import autograd as torch
 from PIL import Image
 from demos.vision import transforms
-from demos.seed_net import Net
+from demos.blog_net import Net
 
 device = torch.device("cpu")
 model = Net()

@@ -1,0 +1,77 @@
+"""``detect_anomaly``: stop at the first NaN or inf an op makes, in forward or backward, and say
+which op made it and on which line of your program that op was created."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from typing import Any
+
+import numpy as np
+
+_depth = 0
+_origins: dict[Any, str] = {}  # node -> "file:line" of its creation, kept only while the mode is on
+_PACKAGES = tuple(
+    os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), name) + os.sep
+    for name in ("autograd", "nn")
+)
+
+
+class detect_anomaly(contextlib.ContextDecorator):
+    """Context manager and decorator: an op whose result, or a backward rule whose gradient, holds a
+    NaN or inf that its inputs did not raises ``RuntimeError`` naming the op and where it was created."""
+
+    def __enter__(self) -> None:
+        global _depth
+        _depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        global _depth
+        _depth -= 1
+        if not _depth:
+            _origins.clear()
+
+
+def enabled() -> bool:
+    return _depth > 0
+
+
+def _call_site() -> str:
+    """``file:line`` of the innermost frame outside this library: the user's line that made the op."""
+    frame = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGES):
+        frame = frame.f_back
+    if frame is None:
+        return "an unknown line"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def _finite(x: Any) -> bool:
+    data = getattr(x, "data", x)
+    return bool(np.isfinite(data).all()) if np.asarray(data).dtype.kind in "fc" else True
+
+
+def check_forward(out: Any, inputs: Any) -> None:
+    """Remember where ``out`` was made; raise if it holds a NaN or inf while all its inputs were finite."""
+    site = _origins[out] = _call_site()
+    if not _finite(out) and all(x is None or _finite(x) for x in inputs):
+        raise RuntimeError(
+            f"detect_anomaly: the op '{out.op}' created at {site} produced {_describe(out)} from finite inputs"
+        )
+
+
+def check_backward(node: Any, input_grads: Any) -> None:
+    """Raise if ``node``'s backward rule gave an input a NaN or inf gradient."""
+    for k, g in enumerate(input_grads):
+        if g is not None and not _finite(g):
+            site = _origins.get(node, "a line run before detect_anomaly was on")
+            raise RuntimeError(
+                f"detect_anomaly: the backward of '{node.op}' (created at {site}) returned {_describe(g)} "
+                f"as the gradient of its input {k}"
+            )
+
+
+def _describe(x: Any) -> str:
+    data = np.asarray(getattr(x, "data", x))
+    return "NaN" if np.isnan(data).any() else "inf"

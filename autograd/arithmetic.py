@@ -1,0 +1,303 @@
+"""Tensor operators: ``+ - * / ** @``, unary ``-``, comparisons and logical ops, with numpy's
+broadcasting and PyTorch's type promotion. Each op's forward, then its backward rule
+``rule(out, g) -> one gradient per input``; ``sum_to`` sums a gradient back over broadcast dims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from autograd.dtypes import _DEFAULT_FOR_RANK, _KIND_RANK, infer_array, result_type
+from autograd.graph import rule_for
+from autograd.shapes import broadcast_shape
+from autograd.tensor import leaf, record
+
+if TYPE_CHECKING:
+    from autograd.tensor import ArrayLike, Tensor
+
+
+class Arithmetic:
+    """Operators of ``Tensor`` (a mixin)."""
+
+    def __add__(self, other: ArrayLike) -> Tensor:
+        a, b = _operands(self, other)
+        return record(_elementwise("+", np.add, a, b), (a, b), Arithmetic._add_backward)
+
+    @staticmethod
+    @rule_for("+")
+    def _add_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a+b) = da + db
+        a, b = out._inputs
+        return sum_to(g, a.shape), sum_to(g, b.shape)
+
+    def __sub__(self, other: ArrayLike) -> Tensor:
+        a, b = _operands(self, other)
+        return record(_elementwise("-", np.subtract, a, b), (a, b), Arithmetic._sub_backward)
+
+    @staticmethod
+    @rule_for("-")
+    def _sub_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a-b) = da - db
+        a, b = out._inputs
+        return sum_to(g, a.shape), sum_to(-g, b.shape)
+
+    def __mul__(self, other: ArrayLike) -> Tensor:
+        a, b = _operands(self, other)
+        return record(_elementwise("*", np.multiply, a, b), (a, b), Arithmetic._mul_backward)
+
+    @staticmethod
+    @rule_for("*", saves=(0, 1))
+    def _mul_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(ab) = b da + a db
+        a, b = out._inputs
+        return sum_to(g * b, a.shape), sum_to(g * a, b.shape)
+
+    def __truediv__(self, other: ArrayLike) -> Tensor:
+        a, b = _operands(self, other)
+        if a.dtype.kind != "f":  # integer / integer is float32, as in PyTorch
+            a, b = a.float(), b.float()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return record(_elementwise("/", np.divide, a, b), (a, b), Arithmetic._div_backward)
+
+    @staticmethod
+    @rule_for("/", saves=(1, "out"))
+    def _div_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a/b) = da/b - (a/b) db/b
+        a, b = out._inputs
+        return sum_to(g / b, a.shape), sum_to(-g * out / b, b.shape)
+
+    def __pow__(self, exponent: ArrayLike) -> Tensor:
+        a, b = _operands(self, exponent)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return record(_elementwise("**", np.power, a, b), (a, b), Arithmetic._pow_backward)
+
+    @staticmethod
+    @rule_for("**", saves=(0, 1, "out"))
+    def _pow_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        # d(a^b) = b a^(b-1) da + a^b ln(a) db, with PyTorch's 0 where the formulas give 0 * inf:
+        # for b = 0 in the first term, and for a = 0, b >= 0 in the second
+        a, b = out._inputs
+        ga = sum_to(g * (b * a ** (b - 1)).where(b.data != 0, 0.0), a.shape) if a.requires_grad else None
+        gb = sum_to(g * (out * a.log()).where((a.data != 0) | (b.data < 0), 0.0), b.shape) if b.requires_grad else None
+        return ga, gb
+
+    def __matmul__(self, other: ArrayLike) -> Tensor:
+        a, b = _operands(self, other)
+        _check_matmul(a.shape, b.shape)
+        return record(a.data @ b.data, (a, b), Arithmetic._matmul_backward)
+
+    @staticmethod
+    @rule_for("@", saves=(0, 1))
+    def _matmul_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:  # d(AB) = dA B + A dB
+        a, b = out._inputs  # a vector is a row on the left and a column on the right, as in numpy
+        a2 = a.unsqueeze(0) if a.ndim == 1 else a
+        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+        g2 = g.reshape(np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1]))
+        ga = sum_to(g2 @ b2.mT, a2.shape).reshape(a.shape) if a.requires_grad else None
+        gb = sum_to(a2.mT @ g2, b2.shape).reshape(b.shape) if b.requires_grad else None
+        return ga, gb
+
+    def __neg__(self) -> Tensor:
+        if self.dtype.kind == "b":
+            raise RuntimeError(
+                "negation, the `-` operator, on a bool tensor is not supported: use `~` or logical_not()"
+            )
+        return record(-self.data, (self,), Arithmetic._neg_backward)
+
+    @staticmethod
+    @rule_for("neg")
+    def _neg_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d(-a) = -da
+        return (-g,)
+
+    def __radd__(self, other: ArrayLike) -> Tensor:
+        return _operands(self, other)[1] + self
+
+    def __rsub__(self, other: ArrayLike) -> Tensor:
+        return _operands(self, other)[1] - self
+
+    def __rmul__(self, other: ArrayLike) -> Tensor:
+        return _operands(self, other)[1] * self
+
+    def __rtruediv__(self, other: ArrayLike) -> Tensor:
+        return _operands(self, other)[1] / self
+
+    def __rpow__(self, other: ArrayLike) -> Tensor:
+        return _operands(self, other)[1] ** self
+
+    def __rmatmul__(self, other: ArrayLike) -> Tensor:
+        return _operands(self, other)[1] @ self
+
+    def matmul(self, other: ArrayLike) -> Tensor:
+        return self @ other
+
+    # -- PyTorch's names for the operators, and their in-place forms (``x.add_(y)`` edits x) ----
+    def add(self, other: ArrayLike, alpha: float = 1) -> Tensor:
+        """self + alpha * other"""
+        return self + (other if alpha == 1 else _operands(self, other)[1] * alpha)
+
+    def sub(self, other: ArrayLike, alpha: float = 1) -> Tensor:
+        """self - alpha * other"""
+        return self - (other if alpha == 1 else _operands(self, other)[1] * alpha)
+
+    def mul(self, other: ArrayLike) -> Tensor:
+        return self * other
+
+    def div(self, other: ArrayLike) -> Tensor:
+        return self / other
+
+    def add_(self, other: ArrayLike, alpha: float = 1) -> Tensor:
+        return self._ufunc_in_place(
+            np.add, other if alpha == 1 else _operands(self, other)[1] * alpha, Arithmetic.__add__
+        )
+
+    def sub_(self, other: ArrayLike, alpha: float = 1) -> Tensor:
+        return self._ufunc_in_place(
+            np.subtract, other if alpha == 1 else _operands(self, other)[1] * alpha, Arithmetic.__sub__
+        )
+
+    def mul_(self, other: ArrayLike) -> Tensor:
+        return self._ufunc_in_place(np.multiply, other, Arithmetic.__mul__)
+
+    def div_(self, other: ArrayLike) -> Tensor:
+        return self._ufunc_in_place(np.divide, other, Arithmetic.__truediv__)
+
+    def _ufunc_in_place(self, ufunc: Callable[..., np.ndarray], other: ArrayLike, op: Callable[..., Tensor]) -> Tensor:
+        """``self = op(self, other)`` in place, as numpy's ``ufunc(self, other, out=self)`` when not recorded."""
+        values = other.data if isinstance(other, Arithmetic) else other
+
+        def apply(data: np.ndarray) -> None:
+            try:
+                ufunc(data, values, out=data, casting="same_kind")
+            except TypeError:
+                raise RuntimeError(
+                    f"{ufunc.__name__}_: the result type can't be cast to the desired output type {data.dtype}"
+                ) from None
+            except ValueError:
+                raise RuntimeError(
+                    f"{ufunc.__name__}_: an operand of shape {np.shape(values)} does not broadcast to the "
+                    f"edited tensor's shape {data.shape}"
+                ) from None
+
+        return self._in_place(apply, lambda t: op(t, other), (other,))
+
+    # -- comparisons and logic: boolean tensors, never differentiable --------------
+    def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
+        return _compare("==", np.equal, self, other)
+
+    def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
+        return _compare("!=", np.not_equal, self, other)
+
+    def __lt__(self, other: ArrayLike) -> Tensor:
+        return _compare("<", np.less, self, other)
+
+    def __le__(self, other: ArrayLike) -> Tensor:
+        return _compare("<=", np.less_equal, self, other)
+
+    def __gt__(self, other: ArrayLike) -> Tensor:
+        return _compare(">", np.greater, self, other)
+
+    def __ge__(self, other: ArrayLike) -> Tensor:
+        return _compare(">=", np.greater_equal, self, other)
+
+    def __and__(self, other: ArrayLike) -> Tensor:
+        return _logical("&", np.bitwise_and, self, other)
+
+    def __or__(self, other: ArrayLike) -> Tensor:
+        return _logical("|", np.bitwise_or, self, other)
+
+    def __xor__(self, other: ArrayLike) -> Tensor:
+        return _logical("^", np.bitwise_xor, self, other)
+
+    def __invert__(self) -> Tensor:
+        if self.dtype.kind == "f":
+            raise TypeError("~ (bitwise not) is only for bool and integer tensors")
+        return leaf(~self.data)
+
+    def eq(self, other: ArrayLike) -> Tensor:
+        return self == other
+
+    def ne(self, other: ArrayLike) -> Tensor:
+        return self != other
+
+    def lt(self, other: ArrayLike) -> Tensor:
+        return self < other
+
+    def le(self, other: ArrayLike) -> Tensor:
+        return self <= other
+
+    def gt(self, other: ArrayLike) -> Tensor:
+        return self > other
+
+    def ge(self, other: ArrayLike) -> Tensor:
+        return self >= other
+
+    def logical_not(self) -> Tensor:
+        return leaf(np.logical_not(self.data))
+
+
+def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum a broadcast gradient back down to ``shape`` (the adjoint of broadcasting)."""
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
+    return g.sum(axes, keepdim=True).reshape(shape)
+
+
+def _operands(a: Tensor, x: Any) -> tuple[Tensor, Tensor]:
+    """Both operands of a binary op as Tensors of the result's dtype, by PyTorch's promotion: a
+    number never widens a tensor of its kind, a float number makes an integer tensor float32."""
+    if not isinstance(x, Arithmetic):  # not a Tensor (every Tensor is an Arithmetic)
+        if isinstance(x, (np.ndarray, list, tuple)):
+            x = leaf(x if isinstance(x, np.ndarray) else infer_array(x))
+        else:
+            number = np.asarray(x)
+            rank = _KIND_RANK.get(number.dtype.kind)
+            if rank is None or number.ndim:
+                raise TypeError(f"unsupported operand type for a Tensor op: {type(x).__name__}")
+            dtype = (
+                a.dtype
+                if rank <= _KIND_RANK[a.dtype.kind]
+                else result_type(a.dtype, a.ndim, _DEFAULT_FOR_RANK[rank], None)
+            )
+            return _as(a, dtype), leaf(number.astype(dtype))
+    if x.dtype == a.dtype:
+        return a, x
+    dtype = result_type(a.dtype, a.ndim, x.dtype, x.ndim)
+    return _as(a, dtype), _as(x, dtype)
+
+
+def _as(t: Tensor, dtype: np.dtype) -> Tensor:
+    return t if t.dtype == dtype else t._cast(dtype)
+
+
+def _elementwise(op: str, ufunc: Callable[..., np.ndarray], a: Tensor, b: Tensor) -> np.ndarray:
+    """``ufunc(a, b)`` with broadcasting; a shape mismatch raises naming the op and both shapes."""
+    try:
+        return ufunc(a.data, b.data)
+    except ValueError:
+        broadcast_shape(op, a.shape, b.shape)
+        raise
+
+
+def _compare(op: str, ufunc: Callable[..., np.ndarray], a: Tensor, x: Any) -> Tensor:
+    if x is None:
+        return leaf(np.asarray(op == "!="))
+    a, b = _operands(a, x)
+    return leaf(_elementwise(op, ufunc, a, b))
+
+
+def _logical(op: str, ufunc: Callable[..., np.ndarray], a: Tensor, x: Any) -> Tensor:
+    a, b = _operands(a, x)
+    if a.dtype.kind == "f":
+        raise TypeError(f"{op} is only for bool and integer tensors, not {a.dtype}")
+    return leaf(_elementwise(op, ufunc, a, b))
+
+
+def _check_matmul(a: tuple[int, ...], b: tuple[int, ...]) -> None:
+    if not a or not b:
+        raise RuntimeError(f"matmul (@) needs tensors of at least 1 dimension, got shapes {a} and {b}")
+    inner_b = b[0] if len(b) == 1 else b[-2]
+    if a[-1] != inner_b:
+        raise RuntimeError(f"matmul (@): shapes {a} and {b} cannot be multiplied ({a[-1]} != {inner_b})")
+    if len(a) > 2 and len(b) > 2:
+        broadcast_shape("matmul (@) batch dimensions", a[:-2], b[:-2])

@@ -1,0 +1,162 @@
+"""Elementwise functions of a Tensor: ``exp log sqrt abs tanh sigmoid softplus relu clamp``,
+``maximum`` and ``where``. Each op's forward, then its backward rule with the derivative in a comment.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from autograd.arithmetic import Arithmetic, _elementwise, _operands, sum_to
+from autograd.dtypes import infer_array
+from autograd.graph import rule_for
+from autograd.tensor import leaf, record
+
+if TYPE_CHECKING:
+    from autograd.tensor import ArrayLike, Tensor
+
+
+class Elementwise:
+    """Elementwise functions of ``Tensor`` (a mixin)."""
+
+    def exp(self) -> Tensor:
+        with np.errstate(over="ignore"):
+            return record(np.exp(_floats(self).data), (self,), Elementwise._exp_backward)
+
+    @staticmethod
+    @rule_for("exp", saves=("out",))
+    def _exp_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d e^a = e^a da
+        return (g * out,)
+
+    def log(self) -> Tensor:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return record(np.log(_floats(self).data), (self,), Elementwise._log_backward)
+
+    @staticmethod
+    @rule_for("log", saves=(0,))
+    def _log_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d ln a = da / a
+        return (g / out._inputs[0],)
+
+    def sqrt(self) -> Tensor:
+        with np.errstate(invalid="ignore"):
+            return record(np.sqrt(_floats(self).data), (self,), Elementwise._sqrt_backward)
+
+    @staticmethod
+    @rule_for("sqrt", saves=("out",))
+    def _sqrt_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d sqrt(a) = da / (2 sqrt(a))
+        return (g / (2 * out),)
+
+    def abs(self) -> Tensor:
+        return record(np.abs(self.data), (self,), Elementwise._abs_backward)
+
+    @staticmethod
+    @rule_for("abs", saves=(0,))
+    def _abs_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d|a| = sign(a) da
+        return (g * np.sign(out._inputs[0].data),)
+
+    def tanh(self) -> Tensor:
+        return record(np.tanh(_floats(self).data), (self,), Elementwise._tanh_backward)
+
+    @staticmethod
+    @rule_for("tanh", saves=("out",))
+    def _tanh_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d tanh(a) = (1 - tanh^2 a) da
+        return (g * (1 - out * out),)
+
+    def sigmoid(self) -> Tensor:
+        x = _floats(self).data
+        e = np.exp(-np.abs(x))  # 1 / (1 + e^-x) with e^t only ever taken of t <= 0, so nothing overflows
+        return record(np.where(x >= 0, 1 / (1 + e), e / (1 + e)), (self,), Elementwise._sigmoid_backward)
+
+    @staticmethod
+    @rule_for("sigmoid", saves=("out",))
+    def _sigmoid_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d s(a) = s(a)(1 - s(a)) da
+        return (g * out * (1 - out),)
+
+    def softplus(self) -> Tensor:
+        """log(1 + e^x), as max(x, 0) + log(1 + e^-|x|) so nothing overflows."""
+        return record(np.logaddexp(0, _floats(self).data), (self,), Elementwise._softplus_backward)
+
+    @staticmethod
+    @rule_for("softplus", saves=(0,))
+    def _softplus_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d log(1 + e^a) = sigmoid(a) da
+        return (g * out._inputs[0].sigmoid(),)
+
+    def relu(self) -> Tensor:
+        return record(np.maximum(self.data, 0), (self,), Elementwise._relu_backward)
+
+    @staticmethod
+    @rule_for("relu", saves=("out",))
+    def _relu_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d relu(a) = [a > 0] da
+        return (g * (out.data > 0),)
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Each element limited to [min, max] (either may be None)."""
+        if min is None and max is None:
+            raise ValueError("clamp needs at least one of min and max")
+        return record(np.clip(self.data, min, max), (self,), Elementwise._clamp_backward, (min, max))
+
+    @staticmethod
+    @rule_for("clamp", saves=(0,))
+    def _clamp_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d clamp(a) = [min <= a <= max] da
+        a, (low, high) = out._inputs[0].data, out._ctx
+        inside = np.ones(a.shape, dtype=bool)
+        if low is not None:
+            inside &= a >= low
+        if high is not None:
+            inside &= a <= high
+        return (g * inside,)
+
+    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
+        return self.clamp(min, max)
+
+    def maximum(self, other: ArrayLike) -> Tensor:
+        a, b = _operands(self, other)
+        return record(_elementwise("maximum", np.maximum, a, b), (a, b), Elementwise._maximum_backward)
+
+    @staticmethod
+    @rule_for("maximum", saves=(0, 1))
+    def _maximum_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # to the larger input; ties split
+        a, b = out._inputs
+        share_a = ((a.data > b.data) + 0.5 * (a.data == b.data)).astype(g.dtype)
+        return sum_to(g * share_a, a.shape), sum_to(g * (1 - share_a), b.shape)
+
+    def minimum(self, other: ArrayLike) -> Tensor:
+        a, b = _operands(self, other)
+        return -((-a).maximum(-b))
+
+    def where(self, condition: ArrayLike, other: ArrayLike) -> Tensor:
+        """``self`` where ``condition`` holds, else ``other`` (all three broadcast together)."""
+        mask = np.array(condition.data if isinstance(condition, Arithmetic) else condition, dtype=bool)
+        a, b = _operands(self, other)
+        try:
+            data = np.where(mask, a.data, b.data)
+        except ValueError:
+            raise RuntimeError(
+                f"where: condition {mask.shape}, input {a.shape} and other {b.shape} do not broadcast"
+            ) from None
+        return record(data, (a, b), Elementwise._where_backward, mask)
+
+    @staticmethod
+    @rule_for("where")
+    def _where_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d where(c, a, b) = c da + !c db
+        a, b = out._inputs
+        mask, zero = out._ctx, np.zeros((), dtype=g.dtype)
+        return sum_to(g.where(mask, zero), a.shape), sum_to(leaf(zero).where(mask, g), b.shape)
+
+
+def where(condition: ArrayLike, input: ArrayLike, other: ArrayLike) -> Any:
+    """``input`` where ``condition`` holds, else ``other`` (``torch.where``). A plain bool condition,
+    as a Value comparison gives, picks one of the two whole, so it serves the scalar engine too."""
+    if isinstance(condition, (bool, np.bool_)) and not isinstance(input, Arithmetic | np.ndarray):
+        return input if condition else other
+    if not isinstance(input, Arithmetic):
+        if isinstance(other, Arithmetic):
+            return _operands(other, input)[1].where(condition, other)
+        input = leaf(infer_array(input))
+    return input.where(condition, other)
+
+
+def _floats(t: Tensor) -> Tensor:
+    """``t`` itself if floating point, else as float32: exp, log and the like of integers are floats."""
+    return t if t.dtype.kind == "f" else t.float()

@@ -1,0 +1,52 @@
+"""Dims and shapes as PyTorch checks them: the one dim check every op taking ``dim`` goes
+through, size arguments given as ``f(2, 3)`` or ``f((2, 3))``, and broadcasting that names the op."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+
+def dim_index(dim: Any, ndim: int) -> int:
+    """``dim`` as an index in ``range(ndim)``; negative dims count from the end. A 0-d tensor takes
+    dim 0 or -1, as in PyTorch. Out of range raises PyTorch's ``IndexError``."""
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+        raise TypeError(f"dim must be an int, not {type(dim).__name__}")
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but got {dim})")
+    return int(dim) % size
+
+
+def dim_indices(dim: Any, ndim: int) -> tuple[int, ...]:
+    """``dim`` (None for all, an int, or a sequence of ints) as sorted indices; a dim named twice raises."""
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    indices = [dim_index(d, ndim) for d in dims]
+    if len(set(indices)) != len(indices):
+        raise RuntimeError(f"dim {dims} names a dimension more than once")
+    return tuple(sorted(i for i in indices if i < ndim))
+
+
+def shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    for n in shape:
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"a size must be an int, not {type(n).__name__} ({n!r}) in {shape}")
+    return tuple(int(n) for n in shape)
+
+
+def broadcast_shape(op: str, a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
+    """The shape ``a`` and ``b`` broadcast to, or a ``RuntimeError`` naming the op and both shapes."""
+    try:
+        return np.broadcast_shapes(tuple(a), tuple(b))
+    except ValueError:
+        raise RuntimeError(
+            f"{op}: shapes {tuple(a)} and {tuple(b)} do not broadcast (each dimension, from the last, "
+            f"must be equal or 1)"
+        ) from None
