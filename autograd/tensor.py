@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any, Union
 
 import numpy as np
@@ -97,7 +98,7 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
     )
     __array_ufunc__ = None  # ndarray (op) Tensor defers to Tensor's reflected op
     __hash__ = object.__hash__  # == is elementwise, identity is the hash (graphs keep Tensors in sets)
-    _inputs_of = staticmethod(lambda t: t._inputs)
+    _inputs_of = attrgetter("_inputs")
 
     def __init__(self, *data: Any) -> None:
         if all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in data):

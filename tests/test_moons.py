@@ -3,6 +3,7 @@
 import xml.etree.ElementTree as ET
 
 import numpy as np
+import pytest
 
 import autograd
 import nn
@@ -27,6 +28,7 @@ def test_training_lowers_the_loss_and_fits_the_moons() -> None:
     assert accuracy >= 0.95
 
 
+@pytest.mark.requires("dot", "graphviz")
 def test_main_writes_the_pictures(tmp_path) -> None:
     main(["--steps", "3", "--out", str(tmp_path)])
     assert (tmp_path / "decision_boundary.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_program
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
 
@@ -18,6 +20,8 @@ def expected_prints(code: str) -> list[str]:
 
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_readme_example_prints_what_it_says(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if ".render(" in code or ".pipe(" in code:
+        require_program("dot", "graphviz")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "docs").mkdir()
     out = io.StringIO()

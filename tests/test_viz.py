@@ -191,6 +191,7 @@ def svg_groups(svg_bytes):
     return Counter(g.get("class") for g in root.iter() if g.tag.endswith("}g"))
 
 
+@pytest.mark.requires("dot", "graphviz")
 def test_value_graph_renders_to_svg():
     root, _ = labelled_graph()
     dot = draw_dot(root)
@@ -199,6 +200,7 @@ def test_value_graph_renders_to_svg():
     assert (groups["node"], groups["edge"]) == (len(nodes), len(edges))
 
 
+@pytest.mark.requires("dot", "graphviz")
 def test_tensor_graph_renders_to_svg():
     x = autograd.tensor(np.ones((2, 2)), requires_grad=True)
     dot = draw_dot((x @ x).tanh().mean())
@@ -207,6 +209,7 @@ def test_tensor_graph_renders_to_svg():
     assert (groups["node"], groups["edge"]) == (len(nodes), len(edges))
 
 
+@pytest.mark.requires("dot", "graphviz")
 def test_record_characters_in_labels_are_escaped():
     """A label holding record syntax stays one field and renders as written."""
     x = Value(1.0, label="a|b{c}<d>\\")
