@@ -24,6 +24,20 @@ from autograd.graph import Node, Rule, rule_for
 from autograd.shapes import dim_index
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, bool, Sequence[Any]]
+_TYPE_NAMES = {
+    name: f"torch.{kind}Tensor"
+    for name, kind in [
+        ("float16", "Half"),
+        ("float32", "Float"),
+        ("float64", "Double"),
+        ("int8", "Char"),
+        ("int16", "Short"),
+        ("int32", "Int"),
+        ("int64", "Long"),
+        ("uint8", "Byte"),
+        ("bool", "Bool"),
+    ]
+}
 
 
 # -- making Tensors: the ops in the mixins below make their results with these two ---------------
@@ -253,7 +267,8 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
         return self.to(bool_)
 
     def type(self, dtype: Any = None) -> Tensor | str:
-        return str(self.dtype) if dtype is None else self.to(dtype)
+        """With no dtype, PyTorch's name of this tensor's type ("torch.FloatTensor"); else ``to(dtype)``."""
+        return _TYPE_NAMES[self.dtype.name] if dtype is None else self.to(dtype)
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
