@@ -28,12 +28,11 @@ def backward(
             "array, so use autograd.grad(outputs, inputs, create_graph=True) for gradients you differentiate again"
         )
     outputs, root_grads = _outputs_and_root_grads(tensors, grad_tensors)
-    retain = retain_graph or isinstance(outputs[0], Value)  # a Value graph stays, as in micrograd
     if inputs is None:
-        backpropagate(outputs, root_grads, retain_graph=retain)
+        backpropagate(outputs, root_grads, retain_graph=bool(retain_graph))
         return
     inputs = _as_nodes(inputs)
-    found = backpropagate(outputs, root_grads, retain_graph=retain, capture=inputs)
+    found = backpropagate(outputs, root_grads, retain_graph=bool(retain_graph), capture=inputs)
     for x in inputs:
         if x in found:
             x._store_grad(found[x])
@@ -60,7 +59,7 @@ def grad(
         if not x.requires_grad:
             raise RuntimeError(f"input {k} of grad does not require grad: it cannot be differentiated against")
     retain = create_graph if retain_graph is None else retain_graph
-    found = backpropagate(outputs, root_grads, retain or isinstance(outputs[0], Value), create_graph, capture=inputs)
+    found = backpropagate(outputs, root_grads, retain, create_graph, capture=inputs)
     results = tuple(found.get(x) for x in inputs)
     unused = [k for k, r in enumerate(results) if r is None]
     if unused and not allow_unused:

@@ -63,7 +63,8 @@ class Node:
         """Raise if a tensor this node's backward reads was edited in place since the op saved it."""
 
     def _release(self) -> None:
-        """Drop what only a further backward pass through this node would need."""
+        """Drop what only a further backward pass through this node would need (a Value keeps it all:
+        its graph can run again, as micrograd's can)."""
 
 
 def rule_for(symbol: str, saves: tuple[int | str, ...] = ()) -> Callable[[R], R]:
