@@ -80,7 +80,7 @@ class DataLoader:
         self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
         self.generator = generator
         # A dataset's __getitems__ returns a batch already collated: only the default collation may skip the samples.
-        self.fetch_batch = getattr(dataset, "__getitems__", None) if collate_fn is None else None
+        self._fetch_batch = getattr(dataset, "__getitems__", None) if collate_fn is None else None
         self.collate_fn = collate_fn or default_collate
 
     def __len__(self) -> int:
@@ -92,7 +92,7 @@ class DataLoader:
         order = (self.generator or autograd.default_generator).rng.permutation(n) if self.shuffle else np.arange(n)
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             indices = order[start : start + self.batch_size]
-            if self.fetch_batch is not None:
-                yield self.fetch_batch(indices)
+            if self._fetch_batch is not None:
+                yield self._fetch_batch(indices)
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in indices])
