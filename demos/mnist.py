@@ -300,7 +300,10 @@ def load_model(path: str | Path, hidden: Sequence[int] | None = None) -> tuple[n
     metrics = path.with_name("metrics.json")
     recipe = dict(DEFAULT_RECIPE)
     if metrics.is_file():
-        recipe.update(json.loads(metrics.read_text())["recipe"])
+        try:
+            recipe.update(json.loads(metrics.read_text())["recipe"])
+        except (ValueError, KeyError, TypeError) as err:  # not JSON, or JSON without a recipe
+            raise ValueError(f"{metrics}: not a metrics.json written by train ({type(err).__name__}: {err})") from None
     if hidden is not None:
         recipe["hidden"] = list(hidden)
     if not path.is_file():
@@ -341,6 +344,29 @@ def hidden_sizes(text: str) -> list[int]:
     if any(size < 1 for size in sizes):
         raise argparse.ArgumentTypeError(f"hidden sizes must be positive, got {text!r}")
     return sizes
+
+
+def checked(convert: Callable[[str], Any], accept: Callable[[Any], bool], wanted: str) -> Callable[[str], Any]:
+    """An argparse type: ``convert(text)``, refused as "expected <wanted>" (a usage error) unless ``accept``-ed."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+        if not accept(value):
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
+        return value
+
+    return parse
+
+
+positive_int = checked(int, lambda n: n > 0, "a positive integer")
+positive_number = checked(float, lambda x: 0 < x < math.inf, "a positive number")  # NaN is refused too
+non_negative_int = checked(int, lambda n: n >= 0, "an integer >= 0")
+existing_file = checked(Path, Path.is_file, "an existing file")
+existing_folder = checked(Path, Path.is_dir, "an existing folder")
+output_folder = checked(Path, lambda path: not path.exists() or path.is_dir(), "a folder, not an existing file")
 
 
 def make_recipe(args: argparse.Namespace) -> dict[str, Any]:
@@ -391,10 +417,12 @@ def make_parser() -> argparse.ArgumentParser:
     blog = "the blog post's recipe: MSE on one-hot labels, SGD lr 1, batch 6000, 200 epochs, pixels not standardized"
     train_cmd.add_argument("--preset", choices=sorted(PRESETS), help=f"start from a recipe; blog: {blog}")
     train_cmd.add_argument("--dataset", choices=sorted(DATASETS), help=f"default: {default['dataset']}")
-    train_cmd.add_argument("--data-dir", help="folder of the IDX files (default: the dataset's usual folder)")
-    train_cmd.add_argument("--epochs", type=int, help=f"default: {default['epochs']}")
-    train_cmd.add_argument("--batch-size", type=int, help=f"default: {default['batch_size']}")
-    train_cmd.add_argument("--lr", type=float, help=f"the (peak) learning rate (default: {default['lr']})")
+    train_cmd.add_argument(
+        "--data-dir", type=existing_folder, help="folder of the IDX files (default: the dataset's usual folder)"
+    )
+    train_cmd.add_argument("--epochs", type=positive_int, help=f"default: {default['epochs']}")
+    train_cmd.add_argument("--batch-size", type=positive_int, help=f"default: {default['batch_size']}")
+    train_cmd.add_argument("--lr", type=positive_number, help=f"the (peak) learning rate (default: {default['lr']})")
     train_cmd.add_argument(
         "--schedule", choices=["one-cycle", "constant"], help=f"learning rate by step (default: {default['schedule']})"
     )
@@ -406,10 +434,10 @@ def make_parser() -> argparse.ArgumentParser:
     standardize = "standardize pixels to mean 0, variance 1 (default: yes)"
     train_cmd.add_argument("--normalize", action=argparse.BooleanOptionalAction, help=standardize)
     train_cmd.add_argument(
-        "--seed", type=int, help=f"seeds the weights and the batch order (default: {default['seed']})"
+        "--seed", type=non_negative_int, help=f"seeds the weights and the batch order (default: {default['seed']})"
     )
     train_cmd.add_argument("--name", help="run name, for the default output folder runs/<name>/")
-    train_cmd.add_argument("--out", help="output folder (default: runs/<dataset>-<date>-<time>/)")
+    train_cmd.add_argument("--out", type=output_folder, help="output folder (default: runs/<dataset>-<date>-<time>/)")
     train_cmd.set_defaults(run=run_train)
 
     about = "Print a saved model's test accuracy, overall and per class."
@@ -417,11 +445,13 @@ def make_parser() -> argparse.ArgumentParser:
     about = "Classify images of digits (PNG, JPEG, ... of any size, dark on light or light on dark)."
     predict_cmd = commands.add_parser("predict", help="classify digit images", description=about)
     for command in (eval_cmd, predict_cmd):
-        command.add_argument("--model", required=True, help="a model.npz written by train")
+        command.add_argument("--model", type=existing_file, required=True, help="a model.npz written by train")
         hidden = "hidden layer sizes (default: from the metrics.json beside the model)"
         command.add_argument("--hidden", type=hidden_sizes, metavar="SIZES", help=hidden)
     eval_cmd.add_argument("--dataset", choices=sorted(DATASETS), help="default: the one the model was trained on")
-    eval_cmd.add_argument("--data-dir", help="folder of the IDX files (default: the dataset's usual folder)")
+    eval_cmd.add_argument(
+        "--data-dir", type=existing_folder, help="folder of the IDX files (default: the dataset's usual folder)"
+    )
     eval_cmd.set_defaults(run=run_eval)
     predict_cmd.add_argument("images", nargs="+", metavar="IMAGE", help="image files")
     predict_cmd.set_defaults(run=run_predict)

@@ -16,7 +16,8 @@ class Dataset:
     """A sized collection of samples: subclasses define ``__len__`` and ``__getitem__``.
 
     A subclass may also define ``__getitems__(indices)`` returning a whole
-    collated batch; ``DataLoader`` then fetches each batch in one call.
+    collated batch; ``DataLoader`` then fetches each batch in one call
+    (unless it is given a ``collate_fn``, which gets the list of samples).
     """
 
     def __len__(self) -> int:
@@ -60,7 +61,10 @@ def default_collate(samples: list[Any]) -> Any:
 
 
 class DataLoader:
-    """Iterate over ``dataset`` in batches of ``batch_size``, in order or shuffled by ``generator``."""
+    """Iterate over ``dataset`` in batches of ``batch_size``, in order or shuffled by ``generator``.
+
+    ``collate_fn`` (default: ``default_collate``) turns each batch's list of samples into the batch.
+    """
 
     def __init__(
         self,
@@ -71,10 +75,12 @@ class DataLoader:
         generator: Generator | None = None,
         collate_fn: Any = None,
     ) -> None:
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size!r}")
         self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
         self.generator = generator
+        # A dataset's __getitems__ returns a batch already collated: only the default collation may skip the samples.
+        self._fetch_batch = getattr(dataset, "__getitems__", None) if collate_fn is None else None
         self.collate_fn = collate_fn or default_collate
 
     def __len__(self) -> int:
@@ -84,10 +90,9 @@ class DataLoader:
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
         order = (self.generator or autograd.default_generator).rng.permutation(n) if self.shuffle else np.arange(n)
-        fetch_batch = getattr(self.dataset, "__getitems__", None)
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             indices = order[start : start + self.batch_size]
-            if fetch_batch is not None:
-                yield fetch_batch(indices)
+            if self._fetch_batch is not None:
+                yield self._fetch_batch(indices)
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in indices])

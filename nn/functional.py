@@ -101,6 +101,12 @@ class BinaryCrossEntropy(Function):
 
     @staticmethod
     def forward(ctx: FunctionCtx, p: Any, y: Any) -> Any:
+        probabilities = np.asarray(p.data)
+        if not ((probabilities >= 0) & (probabilities <= 1)).all():  # NaN is refused too, as in PyTorch
+            raise RuntimeError(
+                "binary_cross_entropy: all elements of input should be between 0 and 1 (probabilities); "
+                "for logits use binary_cross_entropy_with_logits"
+            )
         ctx.save_for_backward(p, y)
         return -(y * p.log().clamp(min=-100.0) + (1 - y) * (1 - p).log().clamp(min=-100.0))
 
@@ -130,27 +136,45 @@ def nll_loss(input: Any, target: Any, reduction: str = "mean") -> Any:
     """-input[n, target[n]]: the negative log-likelihood of the target class, given log-probabilities."""
     _check_reduction(reduction)
     if _is_values(input):
-        rows, targets = _rows(input, target)
-        return _reduce([-row[t] for row, t in zip(rows, targets)], reduction)
-    input, target = autograd.as_tensor(input), autograd.as_tensor(target)
-    classes = _check_class_targets("nll_loss", input, target)
-    logp = _class_dim_last(input).reshape(-1, classes)
-    picked = logp[np.arange(logp.shape[0]), target.data.reshape(-1)]
-    return _reduce(-picked.reshape(target.shape), reduction)
+        return _per_row("nll_loss", input, target, reduction, lambda row, t: -row[t])
+    return _picked("nll_loss", autograd.as_tensor(input), autograd.as_tensor(target), reduction)
 
 
 def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Any:
     """-log softmax(input)[target], from logits; ``target`` holds class indices or class probabilities."""
     _check_reduction(reduction)
     if _is_values(input):
-        rows, targets = _rows(input, target)
-        return _reduce([logsumexp(row) - row[t] for row, t in zip(rows, targets)], reduction)
+        return _per_row("cross_entropy", input, target, reduction, lambda row, t: logsumexp(row) - row[t])
     input, target = autograd.as_tensor(input), autograd.as_tensor(target)
     class_dim = 1 if input.ndim >= 2 else 0
-    logp = input.log_softmax(class_dim)
-    if np.issubdtype(target.dtype, np.floating) and target.shape == input.shape:
-        return _reduce(-(target * logp).sum(class_dim), reduction)
-    return nll_loss(logp, target, reduction)
+    if np.issubdtype(target.dtype, np.floating) and target.ndim == input.ndim:  # class probabilities
+        if target.shape != input.shape:
+            raise ValueError(
+                f"cross_entropy: class-probability target shape {target.shape} and input shape {input.shape} "
+                "differ; they must match"
+            )
+        return _reduce(-(target * input.log_softmax(class_dim)).sum(class_dim), reduction)
+    return _picked("cross_entropy", input.log_softmax(class_dim), target, reduction)
+
+
+def _picked(name: str, logp: Tensor, target: Tensor, reduction: str) -> Tensor:
+    """-logp[n, target[n]] of (N, C, ...) or (C,) log-probabilities and class-index targets, reduced."""
+    classes = _check_class_targets(name, logp, target)
+    picked = _class_dim_last(logp).reshape(-1, classes)[np.arange(target.numel()), target.data.reshape(-1)]
+    return _reduce(-picked.reshape(target.shape), reduction)
+
+
+def _per_row(name: str, input: Any, target: Any, reduction: str, loss: Callable[[list[Value], int], Value]) -> Any:
+    """``loss(row, t)`` of each scalar-engine row of scores and its class index, reduced; a single row
+    (a list of Values) takes an int target."""
+    single = isinstance(target, (int, np.integer))
+    rows = [_values(input)] if single else [_values(row) for row in input]
+    targets = [int(target)] if single else [int(t) for t in target]
+    if len(rows) != len(targets):
+        raise ValueError(f"{name}: {len(rows)} rows of scores and {len(targets)} targets; there must be one per row")
+    for row, t in zip(rows, targets):
+        _check_class_range(name, np.array([t]), len(row))
+    return _reduce([loss(row, t) for row, t in zip(rows, targets)], reduction)
 
 
 def _pointwise_loss(name: str, loss: Callable[[Any, Any], Any], input: Any, target: Any, reduction: str) -> Any:
@@ -212,19 +236,23 @@ def _check_class_targets(name: str, input: Tensor, target: Tensor) -> int:
             f"{name}: class-index targets must be integers (int64), got {target.dtype} of shape {target.shape}; "
             f"for class probabilities pass a float target of the input's shape {input.shape}"
         )
+    if class_dim and target.ndim and target.shape[0] != input.shape[0]:  # PyTorch's message for this common slip
+        raise ValueError(
+            f"{name}: expected input batch_size ({input.shape[0]}) to match target batch_size ({target.shape[0]}); "
+            f"input shape {input.shape}, target shape {target.shape}"
+        )
     if target.shape != expected:
         raise ValueError(f"{name}: input shape {input.shape} needs a target of shape {expected}, got {target.shape}")
     classes = input.shape[class_dim]
-    if target.data.size and (target.data.min() < 0 or target.data.max() >= classes):
-        raise IndexError(f"{name}: target {target.data.max()} is out of bounds for {classes} classes")
+    _check_class_range(name, target.data, classes)
     return classes
 
 
-def _rows(input: Any, target: Any) -> tuple[list[list[Value]], list[int]]:
-    """Scalar-engine scores as a list of rows (one row for a single sample) and int targets."""
-    if isinstance(target, (int, np.integer)):
-        return [_values(input)], [int(target)]
-    return [_values(row) for row in input], [int(t) for t in target]
+def _check_class_range(name: str, targets: np.ndarray, classes: int) -> None:
+    """Class indices must lie in [0, classes): a negative one would silently pick from the end."""
+    wrong = targets[(targets < 0) | (targets >= classes)]
+    if wrong.size:
+        raise IndexError(f"{name}: target {wrong[0]} is out of bounds for {classes} classes (valid: 0..{classes - 1})")
 
 
 __all__ = [

@@ -133,16 +133,23 @@ class Module:
         return OrderedDict((name, np.asarray(p.data)) for name, p in self.named_parameters())
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy arrays into the parameters by name; errors name every missing, unexpected or misshapen key."""
+        """Copy arrays into the parameters by name; errors name every missing, unexpected, misshapen or
+        non-numeric key, and a refused state_dict changes no parameter."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like (name -> array), got {type(state_dict).__name__}")
         params = dict(self.named_parameters())
         arrays = {k: np.asarray(v.data if isinstance(v, Tensor) else v) for k, v in state_dict.items()}
         missing = [k for k in params if k not in arrays]
         unexpected = [k for k in arrays if k not in params]
-        errors = [
-            f"size mismatch for {k}: the checkpoint has shape {arrays[k].shape}, the model has {np.shape(p.data)}"
-            for k, p in params.items()
-            if k in arrays and arrays[k].shape != np.shape(p.data)
-        ]
+        errors = []
+        for k, p in params.items():
+            found = arrays.get(k)
+            if found is not None and found.dtype.kind not in "biuf":  # bool, int, uint, float
+                errors.append(f"{k} is not numeric: the checkpoint holds {found.dtype} data")
+            elif found is not None and found.shape != np.shape(p.data):
+                errors.append(
+                    f"size mismatch for {k}: the checkpoint has shape {found.shape}, the model has {np.shape(p.data)}"
+                )
         if strict:
             errors += [f"missing key {k!r}" for k in missing] + [f"unexpected key {k!r}" for k in unexpected]
         if errors:

@@ -26,6 +26,8 @@ class Optimizer:
             raise ValueError("optimizer got an empty parameter list")
         groups = params if isinstance(params[0], dict) else [{"params": params}]
         self.param_groups = [{**defaults, **group, "params": list(group["params"])} for group in groups]
+        for group in self.param_groups:
+            _check_hyperparameters(group)
         self.state: dict[Any, dict[str, Any]] = {}
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -52,6 +54,22 @@ class Optimizer:
     def _step(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
         """What to subtract from ``data``, given its gradient; ``state`` persists between steps."""
         raise NotImplementedError
+
+
+def _check_hyperparameters(group: dict[str, Any]) -> None:
+    """PyTorch's checks, with its messages: rates and coefficients >= 0 (NaN fails too), betas in [0, 1)."""
+    named = {
+        "lr": "learning rate",
+        "momentum": "momentum value",
+        "weight_decay": "weight_decay value",
+        "eps": "epsilon value",
+    }
+    for key, name in named.items():
+        if key in group and not group[key] >= 0:
+            raise ValueError(f"Invalid {name}: {group[key]} (must be >= 0)")
+    for index, beta in enumerate(group.get("betas", ())):
+        if not 0 <= beta < 1:
+            raise ValueError(f"Invalid beta parameter at index {index}: {beta} (must be in [0, 1))")
 
 
 class SGD(Optimizer):

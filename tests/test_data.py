@@ -124,6 +124,19 @@ def test_collate_fn_is_used():
     assert [label for batch in batches for _, label, _ in batch] == list(range(5))
 
 
+def test_collate_fn_is_used_on_datasets_with_getitems():
+    """A given collate_fn gets the list of samples, as in PyTorch, even where __getitems__ could fetch a batch."""
+    dataset = CountingTensorDataset(*numbered(5).tensors)
+    batches = list(DataLoader(dataset, batch_size=2, collate_fn=list))
+    theirs = list(torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.arange(5)), 2, collate_fn=list))
+    assert [len(batch) for batch in batches] == [len(batch) for batch in theirs] == [2, 2, 1]
+    assert [[y.item() for _, y in batch] for batch in batches] == [[y.item() for (y,) in b] for b in theirs]
+    assert all(isinstance(sample, tuple) and len(sample) == 2 for batch in batches for sample in batch)
+    assert dataset.batch_calls == 0 and dataset.item_calls == 5
+    default = list(DataLoader(dataset, batch_size=2))
+    assert dataset.batch_calls == 3 and [y.tolist() for _, y in default] == [[0, 1], [2, 3], [4]]
+
+
 @pytest.mark.parametrize("drop_last", [False, True])
 def test_shuffle_yields_every_sample_once(drop_last):
     loader = DataLoader(numbered(50), batch_size=8, shuffle=True, drop_last=drop_last)
@@ -203,10 +216,12 @@ def test_tensor_dataset_of_mismatched_lengths_raises():
         TensorDataset(autograd.zeros(5, 2), autograd.zeros(4))
 
 
-@pytest.mark.parametrize("batch_size", [0, -2])
-def test_nonpositive_batch_size_raises(batch_size):
-    with pytest.raises(ValueError, match="batch_size"):
+@pytest.mark.parametrize("batch_size", [0, -2, 2.5, True])
+def test_batch_size_must_be_a_positive_int(batch_size):
+    with pytest.raises(ValueError, match=f"positive integer value, but got batch_size={batch_size}"):
         DataLoader(numbered(4), batch_size=batch_size)
+    with pytest.raises(ValueError, match=f"positive integer value, but got batch_size={batch_size}"):
+        torch.utils.data.DataLoader(torch.arange(4), batch_size=batch_size)
 
 
 def test_default_batch_size_is_one():

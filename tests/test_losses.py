@@ -199,9 +199,20 @@ def test_class_target_of_wrong_shape():
         nn.CrossEntropyLoss()(autograd.randn(2, 3, 5), autograd.tensor([[0, 1, 2], [0, 1, 2]]))
 
 
-def test_unknown_reduction():
-    with pytest.raises(ValueError, match="reduction"):
-        nn.MSELoss(reduction="avg")(autograd.randn(2), autograd.randn(2))
+@pytest.mark.parametrize("name", ["MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss"])
+@pytest.mark.parametrize("engine", ["tensor", "values"])
+def test_unknown_reduction(name, engine):
+    """Refused on both engines, whatever the loss: a typo must not fall back to some reduction."""
+    scores = [[0.2, 0.7], [0.6, 0.1]]
+    target = [[1.0, 0.0], [0.0, 1.0]] if name in ("MSELoss", "BCELoss", "BCEWithLogitsLoss") else [1, 0]
+    if engine == "tensor":
+        scores, target = autograd.tensor(scores), autograd.tensor(target)
+    else:
+        scores = [[Value(v) for v in row] for row in scores]
+        if not isinstance(target[0], int):
+            scores, target = [v for row in scores for v in row], [y for row in target for y in row]
+    with pytest.raises(ValueError, match="reduction must be 'mean', 'sum' or 'none', not 'avg'"):
+        getattr(nn, name)(reduction="avg")(scores, target)
 
 
 # -- the scalar engine -------------------------------------------------------------------

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import autograd
 import nn
 from nn import functional as F
-from tests.helpers import arrays, assert_close, backward_both, leaf, random_like, to_torch
+from tests.helpers import arrays, assert_close, backward_both, dtype_name, leaf, random_like, to_torch
 from tests.models import mlp, torch_twin
 
 FAST = settings(deadline=None, max_examples=25)
@@ -324,6 +324,34 @@ def test_double_and_float_cast_parameters():
     model = mlp(nn).double()
     assert all(p.dtype == np.float64 and p.requires_grad for p in model.parameters())
     assert all(p.dtype == np.float32 for p in model.float().parameters())
+
+
+class WithIndex(nn.Module):
+    """A float weight beside an integer Parameter that is not learned (a lookup table)."""
+
+    def __init__(self):
+        self.weight = nn.Parameter(autograd.ones(2, 3))
+        self.index = nn.Parameter(autograd.tensor([2, 0, 1]), requires_grad=False)
+
+
+def test_to_dtype_casts_floating_parameters_only():
+    """As in PyTorch: to(float64), double() and float() cast the weight; the integer Parameter keeps its dtype."""
+    model, twin = WithIndex(), torch.nn.Module()
+    twin.weight = torch.nn.Parameter(torch.ones(2, 3))
+    twin.index = torch.nn.Parameter(torch.tensor([2, 0, 1]), requires_grad=False)
+    for cast, weight_dtype in [
+        (lambda module, lib: module.to(lib.float64), "float64"),
+        (lambda module, lib: module.float(), "float32"),
+        (lambda module, lib: module.double(), "float64"),
+    ]:
+        ours, theirs = cast(model, autograd), cast(twin, torch)
+        assert dtype_name(ours.weight) == dtype_name(theirs.weight) == weight_dtype
+        assert dtype_name(ours.index) == dtype_name(theirs.index) == "int64"
+        assert ours.index.tolist() == theirs.index.tolist() == [2, 0, 1] and ours.weight.requires_grad
+    with pytest.raises(TypeError, match="floating point dtypes, but got dtype=int64"):
+        model.to(autograd.int64)
+    with pytest.raises(TypeError, match="floating point or complex dtypes, but got desired dtype=torch.int64"):
+        twin.to(torch.int64)
 
 
 def test_module_without_forward_says_so():

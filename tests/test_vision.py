@@ -233,8 +233,11 @@ def test_getitems_without_transform(test_set):
 
 
 @contextlib.contextmanager
-def serve(folder: Path) -> Iterator[tuple[str, list[str]]]:
-    """Serve `folder` over HTTP on 127.0.0.1; yields its URL and the list of paths requested."""
+def serve(folder: Path, cut_after: int | None = None) -> Iterator[tuple[str, list[str]]]:
+    """Serve `folder` over HTTP on 127.0.0.1; yields its URL and the list of paths requested.
+
+    With `cut_after`, each reply announces the whole file but closes the connection after that many bytes.
+    """
     requested: list[str] = []
 
     class Handler(http.server.SimpleHTTPRequestHandler):
@@ -244,6 +247,12 @@ def serve(folder: Path) -> Iterator[tuple[str, list[str]]]:
         def do_GET(self):
             requested.append(self.path)
             super().do_GET()
+
+        def copyfile(self, source, outputfile):
+            if cut_after is None:
+                super().copyfile(source, outputfile)
+            else:
+                outputfile.write(source.read(cut_after))
 
         def log_message(self, *args):
             pass

@@ -16,19 +16,32 @@ BOX = 20  # the digit's longer side, in pixels
 FRAME = 28  # the image's side
 CENTRE = 14.0  # the mean centre of mass (row and column) of MNIST's training digits
 INK = 0.1  # darker than this (as a fraction of the strongest ink) is paper, not digit
+MAX_PIXELS = 25_000_000  # a 24-megapixel photo fits; decoding larger ones takes gigabytes for no better digit
+TOO_LARGE = f"; images of at most {MAX_PIXELS:,} pixels are read: scale it down first"
 
 
 def read_gray(path: str | os.PathLike[str]) -> np.ndarray:
-    """The image at ``path`` as gray levels 0..255 (float); transparent parts become white paper."""
+    """The image at ``path`` as gray levels 0..255 (float); transparent parts become white paper.
+
+    Refuses, naming the file: a missing, empty or unreadable one, and one of more than ``MAX_PIXELS``.
+    """
+    name = os.fspath(path)
     try:
-        with Image.open(path) as image:
+        if os.path.getsize(path) == 0:
+            raise ValueError(f"{name}: the file is empty (0 bytes)")
+        with Image.open(path) as image:  # reads the header only: the size is known before the pixels are decoded
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValueError(f"{name}: {width} x {height} pixels is too large{TOO_LARGE}")
             image.load()
             if "A" in image.getbands() or "transparency" in image.info:
                 rgba = image.convert("RGBA")
                 image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
             return np.asarray(image.convert("L"), dtype=np.float64)
+    except Image.DecompressionBombError as err:  # so large that Pillow refuses to open it
+        raise ValueError(f"{name}: the image is too large ({err}){TOO_LARGE}") from None
     except OSError as err:  # missing, unreadable, or not an image Pillow knows
-        raise ValueError(f"{os.fspath(path)}: cannot read it as an image ({err})") from None
+        raise ValueError(f"{name}: cannot read it as an image ({err})") from None
 
 
 def ink_levels(gray: np.ndarray) -> np.ndarray:
