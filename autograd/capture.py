@@ -50,7 +50,6 @@ class record_forward:
     def __exit__(self, *exc: object) -> None:
         global _active
         _active = None
-        self._stack.clear()
 
     def made(self, node: Any) -> None:
         """Called by every op while recording: ``node`` was just made inside the current modules."""

@@ -91,6 +91,10 @@ class Trace:
     def __len__(self) -> int:
         return len(self.steps)
 
+    def __repr__(self) -> str:
+        root = self.names[self.root]
+        return f"<Trace of {root}: {len(self.forward)} forward values, {len(self.steps)} backward steps>"
+
     def consumers(self, node: Node) -> list[tuple[Step, Contribution]]:
         """Every ``+=`` into ``node``'s gradient, in the order they ran: one per use of ``node``."""
         return self._consumers.get(node, [])
@@ -106,7 +110,7 @@ class Trace:
         """d root / d node as the sum over its consumers, with the numbers of this pass."""
         d = f"d{self.names[self.root]}/d{self.names[node]}"
         if node is self.root:
-            return f"{d} = 1 (where backward starts)"
+            return f"{d} = {number(self.root_grad)} (where backward starts)"
         terms = [(step, c) for step, c in self.consumers(node) if c.added is not None]
         if not terms:
             return f"{d}: no gradient (a constant, or not used on the way to {self.names[self.root]})"
@@ -232,7 +236,7 @@ def trace_forward(root: Node, forward: record_forward | None = None, params: Map
     """The values that computed ``root``, each after its inputs: in creation order for the nodes a
     ``record_forward`` saw, otherwise inputs left to right (creation order for straight-line code)."""
     recorded = forward.paths if forward is not None else {}
-    order = _forward_order([*recorded, root], recorded)
+    order = _forward_order([*recorded, root])
     named = {node: name for name, node in (params or {}).items()}
     if forward is not None:
         named = {**forward.param_names, **named}
@@ -247,7 +251,7 @@ def trace_forward(root: Node, forward: record_forward | None = None, params: Map
     return Trace(root, computed, (), None, names, modules, module_names)
 
 
-def _forward_order(targets: list[Node], recorded: Mapping[Node, Any]) -> list[Node]:
+def _forward_order(targets: list[Node]) -> list[Node]:
     """Every node ``targets[-1]`` (the root) depends on, each after its inputs: the recorded ones in
     ``targets``' order, each preceded by its unlisted inputs visited left to right (depth first)."""
     reachable = set(topological_order(targets[-1:]))
@@ -314,8 +318,8 @@ def derivative(rule: Rule) -> str:
 
 
 def _is_constant(node: Node) -> bool:
-    """An unlabelled Value leaf, such as the 2 of ``x ** 2``: shown by its value."""
-    return isinstance(node, Value) and node.is_leaf
+    """A number an op made into a leaf, such as the 2 of ``x ** 2``: shown by its value when unlabelled."""
+    return node.is_leaf and (isinstance(node, Value) or (not node.requires_grad and np.size(node.data) == 1))
 
 
 def _plain(x: Any) -> Any:
