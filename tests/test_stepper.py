@@ -27,9 +27,9 @@ needs_dot = pytest.mark.requires("dot", "graphviz")
 
 
 def needs_browser(test):
-    """Graphviz lays the page out, Chromium shows it, chromedriver lets Selenium drive it."""
-    test = pytest.mark.requires("chromedriver", "chromium-driver")(test)
-    return pytest.mark.requires("chromium", "chromium chromium-driver")(needs_dot(test))
+    """Chromium shows the page, chromedriver lets Selenium drive it, Graphviz lays it out (checked in that order)."""
+    test = pytest.mark.requires("chromium", "chromium chromium-driver")(test)
+    return needs_dot(pytest.mark.requires("chromedriver", "chromium-driver")(test))
 
 
 def reused_graph():
