@@ -13,6 +13,7 @@ from typing import Any
 
 from autograd.anomaly import detect_anomaly
 from autograd.backprop import backward, grad
+from autograd.capture import record_forward
 from autograd.creation import (
     Generator,
     arange,
@@ -59,7 +60,9 @@ from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.graph import Node
 from autograd.movement import cat, stack
 from autograd.serialization import load, save
+from autograd.stepper import draw_backward
 from autograd.tensor import Tensor
+from autograd.trace import trace_backward, trace_forward
 from autograd.value import Value
 from autograd.viz import draw_dot
 
@@ -147,6 +150,7 @@ __all__ = [
     "detect_anomaly",
     "device",
     "double",
+    "draw_backward",
     "draw_dot",
     "empty",
     "empty_like",
@@ -179,11 +183,14 @@ __all__ = [
     "randn",
     "randperm",
     "range",
+    "record_forward",
     "save",
     "set_grad_enabled",
     "short",
     "stack",
     "tensor",
+    "trace_backward",
+    "trace_forward",
     "uint8",
     "where",
     "zeros",

@@ -18,7 +18,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd import anomaly, grad_mode
+from autograd import anomaly, capture, grad_mode
 from autograd.dtypes import as_dtype, bool_, check_differentiable, device, float32, int64, is_floating
 from autograd.graph import Node, Rule, rule_for
 from autograd.shapes import dim_index
@@ -75,6 +75,8 @@ def record(
         out._ctx = ctx
         if rule.saves:  # type: ignore[attr-defined]
             out._saved_versions = out._saved_tensor_versions()
+        if capture._active is not None:
+            capture._active.made(out)
     if anomaly._depth:
         anomaly.check_forward(out, rule.symbol, inputs)  # type: ignore[attr-defined]
     return out

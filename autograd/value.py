@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 from typing import Union
 
-from autograd import anomaly
+from autograd import anomaly, capture
 from autograd.graph import Node, backpropagate, rule_for
 
 Number = Union[int, float]
@@ -245,6 +245,8 @@ def _result(data: float, a: Value, b: Value | None, rule: object) -> Value:
     out._pending_grad = None
     if anomaly._depth:
         anomaly.check_forward(out, rule.symbol, (a, b))  # type: ignore[attr-defined]
+    if capture._active is not None:
+        capture._active.made(out)
     return out
 
 

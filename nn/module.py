@@ -15,6 +15,7 @@ import numpy as np
 
 import autograd
 from autograd import Tensor, Value
+from autograd.capture import module_scope, recording
 from autograd.dtypes import as_dtype, is_floating
 
 
@@ -50,6 +51,9 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if recording():  # a backward-pass viewer asked which module makes which node
+            with module_scope(self):
+                return self.forward(*args, **kwargs)
         return self.forward(*args, **kwargs)
 
     # -- what is registered --------------------------------------------------------

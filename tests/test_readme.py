@@ -20,7 +20,7 @@ def expected_prints(code: str) -> list[str]:
 
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_readme_example_prints_what_it_says(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if ".render(" in code or ".pipe(" in code:
+    if ".render(" in code or ".pipe(" in code or "draw_backward(" in code:
         require_program("dot", "graphviz")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "docs").mkdir()
