@@ -68,18 +68,20 @@ class Movement:
         return self.expand(other.shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        start, end = dim_index(start_dim, self.ndim), dim_index(end_dim, self.ndim)
         if self.ndim == 0:
             return self.reshape(1)
-        start, end = dim_index(start_dim, self.ndim), dim_index(end_dim, self.ndim)
         if start > end:
             raise RuntimeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-        return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1 :])
+        return self.reshape(self.shape[:start] + (int(np.prod(self.shape[start : end + 1])),) + self.shape[end + 1 :])
 
     def permute(self, *dims: int | Sequence[int]) -> Tensor:
         dims = shape_args(dims)
+        if len(dims) != self.ndim:
+            raise RuntimeError(f"permute: {len(dims)} dims {list(dims)} given for a tensor of {self.ndim} dims")
         order = tuple(dim_index(d, self.ndim) for d in dims)
-        if sorted(order) != list(range(self.ndim)):
-            raise RuntimeError(f"permute: dims {list(dims)} are not a permutation of the tensor's {self.ndim} dims")
+        if len(set(order)) != len(order):
+            raise RuntimeError(f"permute: dims {list(dims)} name a dim more than once")
         return record(self.data.transpose(order), (self,), Movement._permute_backward, order, view_of=self)
 
     @staticmethod
@@ -168,7 +170,9 @@ class Movement:
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """The tensors, all of one shape, stacked along a new dim ``dim``."""
-    tensors = _same_dtype("stack", tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty list of tensors")
+    tensors = _same_dtype(tensors)
     shapes = {t.shape for t in tensors}
     if len(shapes) > 1:
         raise RuntimeError(f"stack expects each tensor to be equal size, got shapes {[t.shape for t in tensors]}")
@@ -184,7 +188,9 @@ def _stack_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # unstack th
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """The tensors joined along ``dim``; their other dims must match."""
-    tensors = _same_dtype("cat", tensors)
+    if not tensors:
+        raise ValueError("cat expects a non-empty list of tensors")
+    tensors = _same_dtype(tensors)
     for k, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError(f"cat: zero-dimensional tensor (at position {k}) cannot be concatenated; use stack")
@@ -206,11 +212,9 @@ def _cat_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # split the gr
     return tuple(g[(slice(None),) * dim + (slice(end - t.shape[dim], end),)] for t, end in zip(out._inputs, ends))
 
 
-def _same_dtype(op: str, tensors: Sequence[Any]) -> tuple[Tensor, ...]:
-    """The tensors (arrays become tensors) cast to their promoted dtype; at least one is needed."""
+def _same_dtype(tensors: Sequence[Any]) -> tuple[Tensor, ...]:
+    """The tensors (arrays become tensors) cast to their promoted dtype."""
     tensors = tuple(t if isinstance(t, Arithmetic) else leaf(np.asarray(t)) for t in tensors)
-    if not tensors:
-        raise RuntimeError(f"{op} expects a non-empty list of tensors")
     dtype = tensors[0].dtype
     for t in tensors[1:]:
         dtype = promote_types(dtype, t.dtype)

@@ -141,7 +141,12 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement, Indexing):
         return self.data.ndim
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
-        return self.data.shape if dim is None else self.data.shape[dim_index(dim, self.ndim)]
+        if dim is None:
+            return self.data.shape
+        index = dim_index(dim, self.ndim)
+        if self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return self.data.shape[index]
 
     def numel(self) -> int:
         return self.data.size
