@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from autograd.dtypes import as_dtype, int64, is_floating
-from autograd.elementwise import _floats
 from autograd.graph import rule_for
 from autograd.shapes import dim_index, dim_indices
 from autograd.tensor import leaf, record
@@ -113,7 +112,7 @@ class Reductions:
 
     def softmax(self, dim: int) -> Tensor:
         """e^x_i / sum_j e^x_j along ``dim``, computed as e^(x_i - max) so nothing overflows."""
-        x, dim = _floats(self), dim_index(dim, self.ndim)
+        x, dim = _floating("softmax", self), dim_index(dim, self.ndim)
         e = np.exp(x.data - x.data.max(axis=dim, keepdims=True, initial=-np.inf))
         return record(e / e.sum(axis=dim, keepdims=True), (self,), Reductions._softmax_backward, dim)
 
@@ -125,7 +124,7 @@ class Reductions:
 
     def log_softmax(self, dim: int) -> Tensor:
         """x_i - log sum_j e^x_j along ``dim``, with the max subtracted first."""
-        x, dim = _floats(self), dim_index(dim, self.ndim)
+        x, dim = _floating("log_softmax", self), dim_index(dim, self.ndim)
         shifted = x.data - x.data.max(axis=dim, keepdims=True, initial=-np.inf)
         with np.errstate(divide="ignore"):  # only an empty dim sums to 0; any other sum is >= 1
             data = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
@@ -139,6 +138,8 @@ class Reductions:
 
 
 def _arg(arg_extreme: Any, data: np.ndarray, dim: int | None, keepdim: bool) -> Tensor:
+    if data.dtype.kind == "b":
+        raise RuntimeError(f"{arg_extreme.__name__}(): does not support bool input, as in PyTorch: call .int() first")
     if dim is None:
         if data.size == 0:
             raise RuntimeError(f"{arg_extreme.__name__}() of an empty tensor: there is no element to point at")
@@ -162,3 +163,10 @@ def _nonempty_dim(op: str, dim: int, shape: tuple[int, ...]) -> int:
     if shape and shape[dim] == 0:
         raise IndexError(f"{op}(): Expected reduction dim {dim} to have non-zero size.")
     return dim
+
+
+def _floating(op: str, t: Tensor) -> Tensor:
+    """``t``, for an op that PyTorch computes on floating point tensors only."""
+    if t.dtype.kind != "f":
+        raise RuntimeError(f"{op} is not implemented for {t.dtype} tensors, as in PyTorch: call .float() first")
+    return t
