@@ -3,9 +3,9 @@ backpropagates with PyTorch's semantics.
 
 This file holds what every Tensor has: its attributes, conversions, backward, and in-place
 edits with their version counter. The ops are mixins, one file per kind (``arithmetic``,
-``elementwise``, ``reductions``, ``movement``, ``indexing``): each op's forward (a method) stands beside its
-backward rule, a static method ``rule(out, g) -> one gradient per input`` written with Tensor
-ops, so that with ``create_graph=True`` the backward pass is itself recorded and can be
+``elementwise``, ``reductions``, ``movement``, ``indexing``): each op's forward (a method) stands
+beside its backward rule, a static method ``rule(out, g) -> one gradient per input`` written with
+Tensor ops, so that with ``create_graph=True`` the backward pass is itself recorded and can be
 differentiated again.
 """
 

@@ -327,6 +327,23 @@ def test_setitem_tensor_value_dtypes_like_torch(dtype, source):
             assert got.tolist() == want.tolist() and dtype_name(got) == dtype
 
 
+def test_masked_fill_gradient_reaches_a_value_of_another_dtype():
+    """x[mask] = v with a one-element v is torch's masked fill: v may be float64 in a float32 x, and its gradient
+    (the sum of the upstream gradient over the mask) comes back as float64."""
+    mask = np.array([[True, False, True], [False, False, True]])
+    grads = []
+    for lib in (autograd, torch):
+        v = lib.tensor(2.0, dtype=lib.float64, requires_grad=True)
+        x = lib.ones(2, 3) * 1
+        x[lib.tensor(mask)] = v
+        (x * lib.tensor(random_like((2, 3)), dtype=lib.float32)).sum().backward()
+        grads.append((v.grad, x.dtype))
+    (ours, our_dtype), (theirs, their_dtype) = grads
+    assert dtype_name(our_dtype) == dtype_name(their_dtype) == "float32"
+    assert_close(ours, theirs, rtol=1e-6)
+    assert dtype_name(ours) == dtype_name(theirs) == "float64"
+
+
 @pytest.mark.parametrize("value", [[1.0, 2.0], np.ones(2), None, "a"])
 def test_setitem_refuses_what_is_not_a_tensor_or_number(value):
     theirs = outcome(lambda: torch.zeros(2).__setitem__(slice(None), value))
