@@ -90,6 +90,7 @@ clamp = _method_function("clamp")
 clip = _method_function("clip")
 exp = _method_function("exp")
 flatten = _method_function("flatten")
+flip = _method_function("flip")
 log = _method_function("log")
 log_softmax = _method_function("log_softmax")
 matmul = _method_function("matmul")
@@ -202,6 +203,7 @@ __all__ = [
     "clip",
     "exp",
     "flatten",
+    "flip",
     "log",
     "log_softmax",
     "matmul",

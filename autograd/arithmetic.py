@@ -33,6 +33,7 @@ class Arithmetic:
         return sum_to(g, a.shape), sum_to(g, b.shape)
 
     def __sub__(self, other: ArrayLike) -> Tensor:
+        _refuse_bool_subtraction(self, other)
         a, b = _operands(self, other)
         return record(_elementwise("-", np.subtract, a, b), (a, b), Arithmetic._sub_backward)
 
@@ -54,8 +55,8 @@ class Arithmetic:
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
-        if a.dtype.kind != "f":  # integer / integer is float32, as in PyTorch
-            a, b = a.float(), b.float()
+        if a.dtype.kind != "f":  # integer / integer is float32, as in PyTorch (before a number is cast to an int)
+            a, b = _operands(self.float(), other)
         with np.errstate(divide="ignore", invalid="ignore"):
             return record(_elementwise("/", np.divide, a, b), (a, b), Arithmetic._div_backward)
 
@@ -67,6 +68,8 @@ class Arithmetic:
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
         a, b = _operands(self, exponent)
+        if a.dtype.kind != "f":
+            return record(_integer_power(a.data, b.data, exponent), (a, b), Arithmetic._pow_backward)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return record(_elementwise("**", np.power, a, b), (a, b), Arithmetic._pow_backward)
 
@@ -112,13 +115,15 @@ class Arithmetic:
         return _operands(self, other)[1] + self
 
     def __rsub__(self, other: ArrayLike) -> Tensor:
+        _refuse_bool_subtraction(other, self)
         return _operands(self, other)[1] - self
 
     def __rmul__(self, other: ArrayLike) -> Tensor:
         return _operands(self, other)[1] * self
 
     def __rtruediv__(self, other: ArrayLike) -> Tensor:
-        return _operands(self, other)[1] / self
+        x = self if self.dtype.kind == "f" else self.float()  # floats before a number is cast to an int
+        return _operands(x, other)[1] / x
 
     def __rpow__(self, other: ArrayLike) -> Tensor:
         return _operands(self, other)[1] ** self
@@ -207,6 +212,15 @@ class Arithmetic:
     def __xor__(self, other: ArrayLike) -> Tensor:
         return _logical("^", np.bitwise_xor, self, other)
 
+    def __rand__(self, other: ArrayLike) -> Tensor:
+        return _logical("&", np.bitwise_and, self, other)
+
+    def __ror__(self, other: ArrayLike) -> Tensor:
+        return _logical("|", np.bitwise_or, self, other)
+
+    def __rxor__(self, other: ArrayLike) -> Tensor:
+        return _logical("^", np.bitwise_xor, self, other)
+
     def __invert__(self) -> Tensor:
         if self.dtype.kind == "f":
             raise TypeError("~ (bitwise not) is only for bool and integer tensors")
@@ -289,8 +303,33 @@ def _compare(op: str, ufunc: Callable[..., np.ndarray], a: Tensor, x: Any) -> Te
 def _logical(op: str, ufunc: Callable[..., np.ndarray], a: Tensor, x: Any) -> Tensor:
     a, b = _operands(a, x)
     if a.dtype.kind == "f":
-        raise TypeError(f"{op} is only for bool and integer tensors, not {a.dtype}")
+        raise RuntimeError(f"{op} (bitwise) is only for bool and integer tensors, not {a.dtype}")
     return leaf(_elementwise(op, ufunc, a, b))
+
+
+def _refuse_bool_subtraction(a: Any, b: Any) -> None:
+    """PyTorch has no ``a - b`` with a bool tensor (or a Python bool) on either side."""
+    if any(np.asarray(x.data if isinstance(x, Arithmetic) else x).dtype.kind == "b" for x in (a, b)):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported: use `^` or logical_xor() "
+            "for bools, or convert with .int() first"
+        )
+
+
+def _integer_power(a: np.ndarray, b: np.ndarray, exponent: Any) -> np.ndarray:
+    """``a ** b`` for integers (or bools) of one dtype, as PyTorch computes it: a negative entry of an exponent
+    tensor gives 1 / a^|b| truncated (0 unless a is 1 or -1); a negative number as the exponent is refused,
+    and of bools only ``bools ** True`` and ``bools ** False`` are allowed."""
+    if isinstance(exponent, (int, np.integer)) and exponent < 0:
+        raise RuntimeError(f"Integers to negative integer powers are not allowed (** {exponent}): use a float tensor")
+    if a.dtype.kind == "b":
+        if not isinstance(exponent, (bool, np.bool_)):
+            raise RuntimeError('"pow" is not implemented for bool tensors: convert them with .int() first')
+        return a | ~b  # x ** True is x, x ** False is True
+    with np.errstate(over="ignore"):
+        powers = np.power(a, np.where(b < 0, 0, b))
+    reciprocals = np.where(np.abs(a) == 1, np.where(b % 2 == 0, 1, a), 0)  # 1 / a^|b| for b < 0, truncated
+    return np.where(b < 0, reciprocals, powers).astype(a.dtype)
 
 
 def _check_matmul(a: tuple[int, ...], b: tuple[int, ...]) -> None:

@@ -8,6 +8,7 @@ with dimensions decides over a 0-d one of the same kind.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,23 @@ def check_differentiable(dtype: np.dtype, what: str = "requires_grad") -> None:
 def scalar_dtype(x: Any) -> np.dtype:
     """The dtype a Python (or numpy) number takes on its own: bool, int64 or float32."""
     return _DEFAULT_FOR_RANK[_KIND_RANK[np.asarray(x).dtype.kind]]
+
+
+def cast_number(value: Any, dtype: np.dtype) -> np.ndarray:
+    """A number written into a tensor of ``dtype`` (``x[i] = value``, ``fill_``), as a 0-d array, the way
+    PyTorch converts it: floats truncate toward zero into integers, and a value outside the dtype's range
+    raises (PyTorch lets an unsigned dtype take negative ints down to -max, wrapping them: -1 is 255)."""
+    if dtype.kind == "f":
+        fits = not math.isfinite(value) or float(np.finfo(dtype).min) <= value <= float(np.finfo(dtype).max)
+    elif dtype.kind in "iu":
+        limits = np.iinfo(dtype)
+        low = -limits.max if dtype.kind == "u" and isinstance(value, (int, np.integer)) else limits.min
+        fits = low <= value <= limits.max  # never for inf or nan
+    else:
+        fits = True  # anything is a bool
+    if not fits:
+        raise RuntimeError(f"value {value} cannot be converted to type {dtype} without overflow")
+    return np.array(value).astype(dtype)
 
 
 def result_type(a: np.dtype, a_ndim: int, b: np.dtype | None, b_ndim: int | None) -> np.dtype:

@@ -48,6 +48,7 @@ class Elementwise:
         return (g / (2 * out),)
 
     def abs(self) -> Tensor:
+        _refuse_bools("abs", self)
         return record(np.abs(self.data), (self,), Elementwise._abs_backward)
 
     @staticmethod
@@ -83,6 +84,7 @@ class Elementwise:
         return (g * out._inputs[0].sigmoid(),)
 
     def relu(self) -> Tensor:
+        _refuse_bools("relu", self)
         return record(np.maximum(self.data, 0), (self,), Elementwise._relu_backward)
 
     @staticmethod
@@ -118,12 +120,17 @@ class Elementwise:
     @rule_for("maximum", saves=(0, 1))
     def _maximum_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # to the larger input; ties split
         a, b = out._inputs
-        share_a = ((a.data > b.data) + 0.5 * (a.data == b.data)).astype(g.dtype)
-        return sum_to(g * share_a, a.shape), sum_to(g * (1 - share_a), b.shape)
+        return _split(g, a, b, a.data > b.data)
 
     def minimum(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
-        return -((-a).maximum(-b))
+        return record(_elementwise("minimum", np.minimum, a, b), (a, b), Elementwise._minimum_backward)
+
+    @staticmethod
+    @rule_for("minimum", saves=(0, 1))
+    def _minimum_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # to the smaller input; ties split
+        a, b = out._inputs
+        return _split(g, a, b, a.data < b.data)
 
     def where(self, condition: ArrayLike, other: ArrayLike) -> Tensor:
         """``self`` where ``condition`` holds, else ``other`` (all three broadcast together)."""
@@ -155,6 +162,17 @@ def where(condition: ArrayLike, input: ArrayLike, other: ArrayLike) -> Any:
             return _operands(other, input)[1].where(condition, other)
         input = leaf(infer_array(input))
     return input.where(condition, other)
+
+
+def _split(g: Tensor, a: Tensor, b: Tensor, a_wins: np.ndarray) -> tuple[Tensor, Tensor]:
+    """``g`` shared between ``a`` (where it wins) and ``b`` (elsewhere), half each where they tie."""
+    share_a = (a_wins + 0.5 * (a.data == b.data)).astype(g.dtype)
+    return sum_to(g * share_a, a.shape), sum_to(g * (1 - share_a), b.shape)
+
+
+def _refuse_bools(op: str, t: Tensor) -> None:
+    if t.dtype.kind == "b":
+        raise RuntimeError(f"{op} is not implemented for bool tensors, as in PyTorch: call .int() first")
 
 
 def _floats(t: Tensor) -> Tensor:

@@ -1,7 +1,7 @@
-"""Ops that move or copy elements without computing new values: reshapes, permutations, indexing,
-``stack`` and ``cat``, and the out-of-place forms of the in-place edits (``x[i] = v``, ``fill_``,
-``copy_``). Each op's forward, then its backward rule. Results that share their input's memory
-(numpy views) share its version counter too, so an in-place edit of either is seen by both.
+"""Ops that move or copy elements without computing new values: reshapes, permutations, ``stack``
+and ``cat``, and the out-of-place forms of the in-place edits ``fill_`` and ``copy_`` (indexing has
+its own file, ``indexing.py``). Each op's forward, then its backward rule. Results that share their
+input's memory (numpy views) share its version counter too, so an in-place edit of either is seen by both.
 """
 
 from __future__ import annotations
@@ -20,11 +20,9 @@ from autograd.tensor import leaf, record
 if TYPE_CHECKING:
     from autograd.tensor import ArrayLike, Tensor
 
-Index = Any
-
 
 class Movement:
-    """Shape, indexing and copying ops of ``Tensor`` (a mixin)."""
+    """Shape and copying ops of ``Tensor`` (a mixin)."""
 
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         shape = shape_args(shape)
@@ -70,18 +68,20 @@ class Movement:
         return self.expand(other.shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        start, end = dim_index(start_dim, self.ndim), dim_index(end_dim, self.ndim)
         if self.ndim == 0:
             return self.reshape(1)
-        start, end = dim_index(start_dim, self.ndim), dim_index(end_dim, self.ndim)
         if start > end:
             raise RuntimeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-        return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1 :])
+        return self.reshape(self.shape[:start] + (int(np.prod(self.shape[start : end + 1])),) + self.shape[end + 1 :])
 
     def permute(self, *dims: int | Sequence[int]) -> Tensor:
         dims = shape_args(dims)
+        if len(dims) != self.ndim:
+            raise RuntimeError(f"permute: {len(dims)} dims {list(dims)} given for a tensor of {self.ndim} dims")
         order = tuple(dim_index(d, self.ndim) for d in dims)
-        if sorted(order) != list(range(self.ndim)):
-            raise RuntimeError(f"permute: dims {list(dims)} are not a permutation of the tensor's {self.ndim} dims")
+        if len(set(order)) != len(order):
+            raise RuntimeError(f"permute: dims {list(dims)} name a dim more than once")
         return record(self.data.transpose(order), (self,), Movement._permute_backward, order, view_of=self)
 
     @staticmethod
@@ -112,6 +112,16 @@ class Movement:
             raise RuntimeError(f"mT needs at least 2 dimensions, got shape {self.shape}")
         return self.transpose(-2, -1)
 
+    def flip(self, *dims: int | Sequence[int]) -> Tensor:
+        """The elements in reverse order along ``dims``: PyTorch's way to reverse, as it has no negative steps."""
+        axes = dim_indices(shape_args(dims), self.ndim)
+        return record(np.flip(self.data, axes).copy(), (self,), Movement._flip_backward, axes)
+
+    @staticmethod
+    @rule_for("flip")
+    def _flip_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # flip the gradient back
+        return (g.flip(out._ctx),)
+
     def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
         """Drop dims of size 1: all of them, or those of ``dim`` (others are left as they are)."""
         axes = dim_indices(dim, self.ndim)
@@ -120,34 +130,6 @@ class Movement:
     def unsqueeze(self, dim: int) -> Tensor:
         dim = dim_index(dim, self.ndim + 1)
         return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
-
-    def __getitem__(self, index: Index) -> Tensor:
-        index = _numpy_index(index)
-        data = self.data[index]
-        return record(data, (self,), Movement._getitem_backward, index, view_of=_view(data, self))
-
-    @staticmethod
-    @rule_for("getitem")
-    def _getitem_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # scatter-add into zeros of a's shape
-        return (_index_add(g, out._ctx, out._inputs[0].shape),)
-
-    def __setitem__(self, index: Index, value: ArrayLike) -> None:
-        index = _numpy_index(index)
-        values = value.data if isinstance(value, Arithmetic) else value
-        self._in_place(lambda data: data.__setitem__(index, values), lambda t: t._index_put(index, value), (value,))
-
-    def _index_put(self, index: Index, value: ArrayLike) -> Tensor:
-        """A copy of this Tensor with ``value`` written at ``index``: ``x[index] = value`` as an op."""
-        value = value if isinstance(value, Arithmetic) else leaf(np.asarray(value))
-        data = self.data.copy()
-        data[index] = value.data
-        return record(data, (self, value), Movement._index_put_backward, index)
-
-    @staticmethod
-    @rule_for("index_put")
-    def _index_put_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # the written places come from value
-        a, value = out._inputs
-        return g._index_put(out._ctx, 0), sum_to(g[out._ctx], value.shape).to(value.dtype)
 
     def clone(self) -> Tensor:
         """A copy of the data, in the graph: gradients flow back unchanged."""
@@ -188,7 +170,9 @@ class Movement:
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """The tensors, all of one shape, stacked along a new dim ``dim``."""
-    tensors = _same_dtype("stack", tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty list of tensors")
+    tensors = _same_dtype(tensors)
     shapes = {t.shape for t in tensors}
     if len(shapes) > 1:
         raise RuntimeError(f"stack expects each tensor to be equal size, got shapes {[t.shape for t in tensors]}")
@@ -204,7 +188,9 @@ def _stack_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # unstack th
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """The tensors joined along ``dim``; their other dims must match."""
-    tensors = _same_dtype("cat", tensors)
+    if not tensors:
+        raise ValueError("cat expects a non-empty list of tensors")
+    tensors = _same_dtype(tensors)
     for k, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError(f"cat: zero-dimensional tensor (at position {k}) cannot be concatenated; use stack")
@@ -226,49 +212,15 @@ def _cat_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # split the gr
     return tuple(g[(slice(None),) * dim + (slice(end - t.shape[dim], end),)] for t, end in zip(out._inputs, ends))
 
 
-def _same_dtype(op: str, tensors: Sequence[Any]) -> tuple[Tensor, ...]:
-    """The tensors (arrays become tensors) cast to their promoted dtype; at least one is needed."""
+def _same_dtype(tensors: Sequence[Any]) -> tuple[Tensor, ...]:
+    """The tensors (arrays become tensors) cast to their promoted dtype."""
     tensors = tuple(t if isinstance(t, Arithmetic) else leaf(np.asarray(t)) for t in tensors)
-    if not tensors:
-        raise RuntimeError(f"{op} expects a non-empty list of tensors")
     dtype = tensors[0].dtype
     for t in tensors[1:]:
         dtype = promote_types(dtype, t.dtype)
     return tuple(t.to(dtype) for t in tensors)
 
 
-def _index_add(g: Tensor, index: Index, shape: tuple[int, ...]) -> Tensor:
-    """zeros(shape) with g added at ``index`` (repeated indices add up); the adjoint of ``a[index]``."""
-    data = np.zeros(shape, dtype=g.dtype)
-    if _is_basic_index(index):
-        data[index] = g.data
-    else:
-        np.add.at(data, index, g.data)
-    return record(data, (g,), _index_add_backward, index)
-
-
-@rule_for("index_add")
-def _index_add_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d(scatter g) = gather dg
-    return (g[out._ctx],)
-
-
 def _view(data: np.ndarray, t: Tensor) -> Tensor | None:
     """``t`` if ``data`` shares its memory (a numpy view), else None."""
     return t if np.may_share_memory(data, t.data) else None
-
-
-def _numpy_index(index: Index) -> Index:
-    """An index with Tensors replaced by their arrays and lists by integer arrays."""
-    if isinstance(index, tuple):
-        return tuple(_numpy_index(i) for i in index)
-    if isinstance(index, Arithmetic):
-        return index.data
-    if isinstance(index, list):
-        return np.asarray(index)
-    return index
-
-
-def _is_basic_index(index: Index) -> bool:
-    """True when ``index`` uses only ints, slices, None and Ellipsis: it selects each element once."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(isinstance(p, (int, np.integer, slice, type(None), type(Ellipsis))) for p in parts)

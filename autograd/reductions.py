@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from autograd.dtypes import as_dtype, check_differentiable, int64
-from autograd.elementwise import _floats
+from autograd.dtypes import as_dtype, int64, is_floating
 from autograd.graph import rule_for
 from autograd.shapes import dim_index, dim_indices
 from autograd.tensor import leaf, record
@@ -31,7 +30,7 @@ class Reductions:
 
     def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         """The sum over ``dim`` (all dims by default); integer and bool sums are int64, as in PyTorch."""
-        axes = dim_indices(dim, self.ndim)
+        axes = _reduced_dims(dim, self.ndim)
         dtype = as_dtype(dtype) if dtype is not None else int64 if self.dtype.kind in "biu" else None
         return record(
             self.data.sum(axis=axes, keepdims=keepdim, dtype=dtype), (self,), Reductions._sum_backward, (axes, keepdim)
@@ -46,12 +45,18 @@ class Reductions:
             g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
         return (g.expand(a.shape).to(a.dtype),)
 
-    def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
-        """The mean over ``dim`` (all dims by default); floating point tensors only, as in PyTorch."""
-        check_differentiable(self.dtype, "mean")
-        axes = dim_indices(dim, self.ndim)
-        count = int(np.prod([self.shape[a] for a in axes])) if axes else 1
-        return self.sum(dim, keepdim) / count
+    def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+        """The mean over ``dim`` (all dims by default) of a floating point tensor, or of this one cast to
+        ``dtype`` first; PyTorch takes no integer mean, as it has no integer result to give."""
+        x = self if dtype is None else self.to(dtype)
+        if not is_floating(x.dtype):
+            raise RuntimeError(
+                f"mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
+                f"dtype. Got: {x.dtype} (pass dtype=autograd.float32, or call .float() first)"
+            )
+        axes = _reduced_dims(dim, self.ndim)
+        count = int(np.prod([self.shape[a] for a in axes]))
+        return x.sum(axes, keepdim) / count
 
     def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
         """The largest element, or along ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
@@ -78,7 +83,7 @@ class Reductions:
         return (g * (winners / winners.sum()).astype(g.dtype),)
 
     def _extreme_along(self, arg_extreme: Any, dim: int, keepdim: bool) -> ValuesIndices:
-        dim = dim_index(dim, self.ndim)
+        dim = _nonempty_dim(arg_extreme.__name__.removeprefix("arg"), dim, self.shape)
         if self.ndim == 0:
             return ValuesIndices(self.clone(), leaf(np.zeros((), dtype=int64)))
         indices = np.expand_dims(arg_extreme(self.data, axis=dim), dim)
@@ -107,8 +112,8 @@ class Reductions:
 
     def softmax(self, dim: int) -> Tensor:
         """e^x_i / sum_j e^x_j along ``dim``, computed as e^(x_i - max) so nothing overflows."""
-        x, dim = _floats(self), dim_index(dim, self.ndim)
-        e = np.exp(x.data - x.data.max(axis=dim, keepdims=True))
+        x, dim = _floating("softmax", self), dim_index(dim, self.ndim)
+        e = np.exp(x.data - x.data.max(axis=dim, keepdims=True, initial=-np.inf))
         return record(e / e.sum(axis=dim, keepdims=True), (self,), Reductions._softmax_backward, dim)
 
     @staticmethod
@@ -119,9 +124,10 @@ class Reductions:
 
     def log_softmax(self, dim: int) -> Tensor:
         """x_i - log sum_j e^x_j along ``dim``, with the max subtracted first."""
-        x, dim = _floats(self), dim_index(dim, self.ndim)
-        shifted = x.data - x.data.max(axis=dim, keepdims=True)
-        data = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        x, dim = _floating("log_softmax", self), dim_index(dim, self.ndim)
+        shifted = x.data - x.data.max(axis=dim, keepdims=True, initial=-np.inf)
+        with np.errstate(divide="ignore"):  # only an empty dim sums to 0; any other sum is >= 1
+            data = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
         return record(data, (self,), Reductions._log_softmax_backward, dim)
 
     @staticmethod
@@ -132,13 +138,35 @@ class Reductions:
 
 
 def _arg(arg_extreme: Any, data: np.ndarray, dim: int | None, keepdim: bool) -> Tensor:
+    if data.dtype.kind == "b":
+        raise RuntimeError(f"{arg_extreme.__name__}(): does not support bool input, as in PyTorch: call .int() first")
     if dim is None:
         if data.size == 0:
             raise RuntimeError(f"{arg_extreme.__name__}() of an empty tensor: there is no element to point at")
         index = np.asarray(arg_extreme(data), dtype=int64)
         return leaf(index.reshape((1,) * data.ndim) if keepdim else index)
-    dim = dim_index(dim, data.ndim)
+    dim = _nonempty_dim(arg_extreme.__name__, dim, data.shape)
     if data.ndim == 0:
         return leaf(np.zeros((), dtype=int64))
     indices = arg_extreme(data, axis=dim).astype(int64)
     return leaf(np.expand_dims(indices, dim) if keepdim else indices)
+
+
+def _reduced_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
+    """The dims ``sum`` and ``mean`` reduce: all of them for None or an empty list, as in PyTorch."""
+    return dim_indices(None if isinstance(dim, (tuple, list)) and not dim else dim, ndim)
+
+
+def _nonempty_dim(op: str, dim: int, shape: tuple[int, ...]) -> int:
+    """``dim`` of ``shape`` checked for ``max(dim)`` and the like, which need an element to pick."""
+    dim = dim_index(dim, len(shape))
+    if shape and shape[dim] == 0:
+        raise IndexError(f"{op}(): Expected reduction dim {dim} to have non-zero size.")
+    return dim
+
+
+def _floating(op: str, t: Tensor) -> Tensor:
+    """``t``, for an op that PyTorch computes on floating point tensors only."""
+    if t.dtype.kind != "f":
+        raise RuntimeError(f"{op} is not implemented for {t.dtype} tensors, as in PyTorch: call .float() first")
+    return t

@@ -3,6 +3,7 @@ through, size arguments given as ``f(2, 3)`` or ``f((2, 3))``, and broadcasting 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,19 +13,20 @@ import numpy as np
 def dim_index(dim: Any, ndim: int) -> int:
     """``dim`` as an index in ``range(ndim)``; negative dims count from the end. A 0-d tensor takes
     dim 0 or -1, as in PyTorch. Out of range raises PyTorch's ``IndexError``."""
-    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+    if isinstance(dim, (bool, np.bool_)) or not hasattr(dim, "__index__"):
         raise TypeError(f"dim must be an int, not {type(dim).__name__}")
+    dim = operator.index(dim)  # an int, a numpy int or a 0-d integer tensor
     size = max(ndim, 1)
     if not -size <= dim < size:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but got {dim})")
-    return int(dim) % size
+    return dim % size
 
 
 def dim_indices(dim: Any, ndim: int) -> tuple[int, ...]:
     """``dim`` (None for all, an int, or a sequence of ints) as sorted indices; a dim named twice raises."""
     if dim is None:
         return tuple(range(ndim))
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
     indices = [dim_index(d, ndim) for d in dims]
     if len(set(indices)) != len(indices):
         raise RuntimeError(f"dim {dims} names a dimension more than once")

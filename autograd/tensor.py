@@ -3,9 +3,9 @@ backpropagates with PyTorch's semantics.
 
 This file holds what every Tensor has: its attributes, conversions, backward, and in-place
 edits with their version counter. The ops are mixins, one file per kind (``arithmetic``,
-``elementwise``, ``reductions``, ``movement``): each op's forward (a method) stands beside its
-backward rule, a static method ``rule(out, g) -> one gradient per input`` written with Tensor
-ops, so that with ``create_graph=True`` the backward pass is itself recorded and can be
+``elementwise``, ``reductions``, ``movement``, ``indexing``): each op's forward (a method) stands
+beside its backward rule, a static method ``rule(out, g) -> one gradient per input`` written with
+Tensor ops, so that with ``create_graph=True`` the backward pass is itself recorded and can be
 differentiated again.
 """
 
@@ -19,7 +19,7 @@ from typing import Any, Union
 import numpy as np
 
 from autograd import anomaly, capture, grad_mode
-from autograd.dtypes import as_dtype, bool_, check_differentiable, device, float32, int64, is_floating
+from autograd.dtypes import as_dtype, bool_, cast_number, check_differentiable, device, float32, int64, is_floating
 from autograd.graph import Node, Rule, rule_for
 from autograd.shapes import dim_index
 
@@ -87,11 +87,12 @@ _new = object.__new__
 # The mixins import ``leaf`` and ``record`` from this module, so they are imported after them.
 from autograd.arithmetic import Arithmetic  # noqa: E402
 from autograd.elementwise import Elementwise  # noqa: E402
+from autograd.indexing import Indexing  # noqa: E402
 from autograd.movement import Movement  # noqa: E402
 from autograd.reductions import Reductions  # noqa: E402
 
 
-class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
+class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement, Indexing):
     """An n-dimensional array in a computation graph (float32 by default, as in PyTorch).
 
     ``Tensor(data)`` always makes float32 like ``torch.Tensor``; ``Tensor(2, 3)`` makes a 2 x 3
@@ -156,7 +157,12 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
         return self.data.ndim
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
-        return self.data.shape if dim is None else self.data.shape[dim_index(dim, self.ndim)]
+        if dim is None:
+            return self.data.shape
+        index = dim_index(dim, self.ndim)
+        if self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return self.data.shape[index]
 
     def numel(self) -> int:
         return self.data.size
@@ -339,8 +345,10 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
         array (views see the change) and the version counter goes up. When grad mode records the
         edit, ``compute(previous)`` is the same edit as an op: this Tensor takes the op's place in
         the graph, and its previous self lives on as the op's input."""
-        recorded = grad_mode._enabled and (
-            self.requires_grad or any(getattr(x, "requires_grad", False) for x in operands)
+        recorded = (  # an integer or bool tensor has no gradient, whatever is written into it
+            grad_mode._enabled
+            and is_floating(self.dtype)
+            and (self.requires_grad or any(getattr(x, "requires_grad", False) for x in operands))
         )
         if recorded and self.requires_grad and self.is_leaf:
             raise RuntimeError(
@@ -377,7 +385,7 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
 
     def fill_(self, value: Any) -> Tensor:
         """Set every element to ``value``; no gradient flows to what was there before."""
-        value = value.item() if isinstance(value, Tensor) else value
+        value = cast_number(value.item() if isinstance(value, Tensor) else value, self.dtype)
         return self._in_place(lambda data: data.fill(value), lambda t: t._filled(value))
 
     def copy_(self, source: ArrayLike) -> Tensor:

@@ -93,8 +93,6 @@ INDEXING = {
     "step": (lambda t: t[:, 1:5:2], None),
     "ellipsis": (lambda t: t[..., 0], None),
     "none": (lambda t: t[None, 2], None),
-    "negative_step": (lambda t: t[::-1], lambda t: t.flip(0)),
-    "negative_step_2": (lambda t: t[:, ::-2], lambda t: t.flip(1)[:, ::2]),
     "int_list_repeats": (lambda t: t[[0, 2, 0, 3, 0]], None),
     "int_array_repeats": (lambda t: t[np.array([[1, 1], [3, 1]])], None),
     "int_arrays_2_axes": (lambda t: t[[0, 1, 1], [2, 2, 4]], None),
