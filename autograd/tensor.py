@@ -321,7 +321,8 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
         """Edit this Tensor in place, as PyTorch's ``x.op_()`` does: ``apply(self.data)`` edits the
         array (views see the change) and the version counter goes up. When grad mode records the
         edit, ``compute(previous)`` is the same edit as an op: this Tensor takes the op's place in
-        the graph, and its previous self lives on as the op's input."""
+        the graph, and its previous self lives on as the op's input (holding a copy of the old values
+        when the op's backward reads them, as ``x.mul_(y)`` does for y's gradient)."""
         recorded = grad_mode._enabled and (
             self.requires_grad or any(getattr(x, "requires_grad", False) for x in operands)
         )
@@ -341,7 +342,10 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
             apply(self.data)
             self._version_counter[0] += 1
             return self
-        result = compute(_graph_copy(self))
+        previous = _graph_copy(self)
+        result = compute(previous)
+        if any(s != "out" and result._inputs[s] is previous for s in result._rule.saves):  # type: ignore[union-attr]
+            previous.data, previous._version_counter = self.data.copy(), [self._version]  # read after this edit
         if result.shape != self.shape:
             raise RuntimeError(
                 f"an in-place result of shape {result.shape} doesn't fit the edited tensor's shape {self.shape}"
