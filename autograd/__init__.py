@@ -83,86 +83,87 @@ def _method_function(name: str) -> Callable[..., Any]:
 
 
 abs = _method_function("abs")
-acos = _method_function("acos")
-add = _method_function("add")
-amax = _method_function("amax")
-amin = _method_function("amin")
 argmax = _method_function("argmax")
 argmin = _method_function("argmin")
-argsort = _method_function("argsort")
-asin = _method_function("asin")
-atan = _method_function("atan")
-ceil = _method_function("ceil")
-chunk = _method_function("chunk")
 clamp = _method_function("clamp")
 clip = _method_function("clip")
-cos = _method_function("cos")
-cosh = _method_function("cosh")
-cumprod = _method_function("cumprod")
-cumsum = _method_function("cumsum")
-div = _method_function("div")
-erf = _method_function("erf")
 exp = _method_function("exp")
-exp2 = _method_function("exp2")
-expm1 = _method_function("expm1")
-fix = _method_function("fix")
 flatten = _method_function("flatten")
-flip = _method_function("flip")
-floor = _method_function("floor")
-frac = _method_function("frac")
-gather = _method_function("gather")
-index_select = _method_function("index_select")
 log = _method_function("log")
-log10 = _method_function("log10")
-log1p = _method_function("log1p")
-log2 = _method_function("log2")
 log_softmax = _method_function("log_softmax")
-logsumexp = _method_function("logsumexp")
-masked_fill = _method_function("masked_fill")
 matmul = _method_function("matmul")
 max = _method_function("max")
 maximum = _method_function("maximum")
 mean = _method_function("mean")
 min = _method_function("min")
 minimum = _method_function("minimum")
+permute = _method_function("permute")
+relu = _method_function("relu")
+reshape = _method_function("reshape")
+sigmoid = _method_function("sigmoid")
+softmax = _method_function("softmax")
+softplus = _method_function("softplus")
+sqrt = _method_function("sqrt")
+squeeze = _method_function("squeeze")
+sum = _method_function("sum")
+tanh = _method_function("tanh")
+transpose = _method_function("transpose")
+unsqueeze = _method_function("unsqueeze")
+
+acos = _method_function("acos")
+add = _method_function("add")
+amax = _method_function("amax")
+amin = _method_function("amin")
+argsort = _method_function("argsort")
+asin = _method_function("asin")
+atan = _method_function("atan")
+ceil = _method_function("ceil")
+chunk = _method_function("chunk")
+cos = _method_function("cos")
+cosh = _method_function("cosh")
+cumprod = _method_function("cumprod")
+cumsum = _method_function("cumsum")
+div = _method_function("div")
+erf = _method_function("erf")
+exp2 = _method_function("exp2")
+expm1 = _method_function("expm1")
+fix = _method_function("fix")
+flip = _method_function("flip")
+floor = _method_function("floor")
+frac = _method_function("frac")
+gather = _method_function("gather")
+index_select = _method_function("index_select")
+log10 = _method_function("log10")
+log1p = _method_function("log1p")
+log2 = _method_function("log2")
+logsumexp = _method_function("logsumexp")
+masked_fill = _method_function("masked_fill")
 mul = _method_function("mul")
 narrow = _method_function("narrow")
 neg = _method_function("neg")
 negative = _method_function("negative")
 norm = _method_function("norm")
-permute = _method_function("permute")
 pow = _method_function("pow")
 prod = _method_function("prod")
 reciprocal = _method_function("reciprocal")
-relu = _method_function("relu")
-reshape = _method_function("reshape")
 roll = _method_function("roll")
 round = _method_function("round")
 rsqrt = _method_function("rsqrt")
 scatter = _method_function("scatter")
-sigmoid = _method_function("sigmoid")
 sign = _method_function("sign")
 sin = _method_function("sin")
 sinh = _method_function("sinh")
-softmax = _method_function("softmax")
-softplus = _method_function("softplus")
 sort = _method_function("sort")
 split = _method_function("split")
-sqrt = _method_function("sqrt")
 square = _method_function("square")
-squeeze = _method_function("squeeze")
 std = _method_function("std")
 sub = _method_function("sub")
-sum = _method_function("sum")
 tan = _method_function("tan")
-tanh = _method_function("tanh")
 tile = _method_function("tile")
 topk = _method_function("topk")
-transpose = _method_function("transpose")
 tril = _method_function("tril")
 triu = _method_function("triu")
 trunc = _method_function("trunc")
-unsqueeze = _method_function("unsqueeze")
 var = _method_function("var")
 
 
@@ -195,138 +196,138 @@ __all__ = [
     "Node",
     "Tensor",
     "Value",
-    "abs",
-    "acos",
-    "add",
-    "amax",
-    "amin",
     "arange",
-    "argmax",
-    "argmin",
-    "argsort",
     "as_tensor",
-    "asin",
-    "atan",
     "backward",
     "bool",
     "cat",
-    "ceil",
-    "chunk",
-    "clamp",
-    "clip",
-    "cos",
-    "cosh",
-    "cumprod",
-    "cumsum",
     "default_generator",
     "detect_anomaly",
     "device",
-    "div",
     "double",
     "draw_dot",
     "empty",
     "empty_like",
     "enable_grad",
-    "erf",
-    "exp",
-    "exp2",
-    "expm1",
-    "eye",
-    "fix",
-    "flatten",
-    "flip",
     "float",
     "float16",
     "float32",
     "float64",
-    "floor",
-    "frac",
     "from_numpy",
     "full",
     "full_like",
-    "gather",
     "grad",
     "gradcheck",
     "half",
-    "index_select",
+    "int8",
     "int16",
     "int32",
     "int64",
-    "int8",
     "is_grad_enabled",
     "linspace",
     "load",
-    "log",
-    "log10",
-    "log1p",
-    "log2",
-    "log_softmax",
-    "logsumexp",
     "long",
     "manual_seed",
-    "masked_fill",
+    "no_grad",
+    "once_differentiable",
+    "ones",
+    "ones_like",
+    "rand",
+    "randint",
+    "randn",
+    "randperm",
+    "range",
+    "save",
+    "set_grad_enabled",
+    "short",
+    "stack",
+    "tensor",
+    "uint8",
+    "where",
+    "zeros",
+    "zeros_like",
+    "abs",
+    "argmax",
+    "argmin",
+    "clamp",
+    "clip",
+    "exp",
+    "flatten",
+    "log",
+    "log_softmax",
     "matmul",
     "max",
     "maximum",
     "mean",
     "min",
     "minimum",
-    "mul",
+    "permute",
+    "relu",
+    "reshape",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "sqrt",
+    "squeeze",
+    "sum",
+    "tanh",
+    "transpose",
+    "unsqueeze",
+    "eye",
     "multinomial",
+    "acos",
+    "add",
+    "amax",
+    "amin",
+    "argsort",
+    "asin",
+    "atan",
+    "ceil",
+    "chunk",
+    "cos",
+    "cosh",
+    "cumprod",
+    "cumsum",
+    "div",
+    "erf",
+    "exp2",
+    "expm1",
+    "fix",
+    "flip",
+    "floor",
+    "frac",
+    "gather",
+    "index_select",
+    "log10",
+    "log1p",
+    "log2",
+    "logsumexp",
+    "masked_fill",
+    "mul",
     "narrow",
     "neg",
     "negative",
-    "no_grad",
     "norm",
-    "once_differentiable",
-    "ones",
-    "ones_like",
-    "permute",
     "pow",
     "prod",
-    "rand",
-    "randint",
-    "randn",
-    "randperm",
-    "range",
     "reciprocal",
-    "relu",
-    "reshape",
     "roll",
     "round",
     "rsqrt",
-    "save",
     "scatter",
-    "set_grad_enabled",
-    "short",
-    "sigmoid",
     "sign",
     "sin",
     "sinh",
-    "softmax",
-    "softplus",
     "sort",
     "split",
-    "sqrt",
     "square",
-    "squeeze",
-    "stack",
     "std",
     "sub",
-    "sum",
     "tan",
-    "tanh",
-    "tensor",
     "tile",
     "topk",
-    "transpose",
     "tril",
     "triu",
     "trunc",
-    "uint8",
-    "unsqueeze",
     "var",
-    "where",
-    "zeros",
-    "zeros_like",
 ]
