@@ -21,11 +21,13 @@ from autograd.creation import (
     default_generator,
     empty,
     empty_like,
+    eye,
     from_numpy,
     full,
     full_like,
     linspace,
     manual_seed,
+    multinomial,
     ones,
     ones_like,
     rand,
@@ -111,6 +113,62 @@ sum = _method_function("sum")
 tanh = _method_function("tanh")
 transpose = _method_function("transpose")
 unsqueeze = _method_function("unsqueeze")
+
+acos = _method_function("acos")
+add = _method_function("add")
+amax = _method_function("amax")
+amin = _method_function("amin")
+argsort = _method_function("argsort")
+asin = _method_function("asin")
+atan = _method_function("atan")
+ceil = _method_function("ceil")
+chunk = _method_function("chunk")
+cos = _method_function("cos")
+cosh = _method_function("cosh")
+cumprod = _method_function("cumprod")
+cumsum = _method_function("cumsum")
+div = _method_function("div")
+erf = _method_function("erf")
+exp2 = _method_function("exp2")
+expm1 = _method_function("expm1")
+fix = _method_function("fix")
+flip = _method_function("flip")
+floor = _method_function("floor")
+frac = _method_function("frac")
+gather = _method_function("gather")
+index_select = _method_function("index_select")
+log10 = _method_function("log10")
+log1p = _method_function("log1p")
+log2 = _method_function("log2")
+logsumexp = _method_function("logsumexp")
+masked_fill = _method_function("masked_fill")
+mul = _method_function("mul")
+narrow = _method_function("narrow")
+neg = _method_function("neg")
+negative = _method_function("negative")
+norm = _method_function("norm")
+pow = _method_function("pow")
+prod = _method_function("prod")
+reciprocal = _method_function("reciprocal")
+roll = _method_function("roll")
+round = _method_function("round")
+rsqrt = _method_function("rsqrt")
+scatter = _method_function("scatter")
+sign = _method_function("sign")
+sin = _method_function("sin")
+sinh = _method_function("sinh")
+sort = _method_function("sort")
+split = _method_function("split")
+square = _method_function("square")
+std = _method_function("std")
+sub = _method_function("sub")
+tan = _method_function("tan")
+tile = _method_function("tile")
+topk = _method_function("topk")
+tril = _method_function("tril")
+triu = _method_function("triu")
+trunc = _method_function("trunc")
+var = _method_function("var")
 
 
 def __getattr__(name: str) -> Any:
@@ -224,4 +282,61 @@ __all__ = [
     "tanh",
     "transpose",
     "unsqueeze",
+    "eye",
+    "multinomial",
+    "acos",
+    "add",
+    "amax",
+    "amin",
+    "argsort",
+    "asin",
+    "atan",
+    "ceil",
+    "chunk",
+    "cos",
+    "cosh",
+    "cumprod",
+    "cumsum",
+    "div",
+    "erf",
+    "exp2",
+    "expm1",
+    "fix",
+    "flip",
+    "floor",
+    "frac",
+    "gather",
+    "index_select",
+    "log10",
+    "log1p",
+    "log2",
+    "logsumexp",
+    "masked_fill",
+    "mul",
+    "narrow",
+    "neg",
+    "negative",
+    "norm",
+    "pow",
+    "prod",
+    "reciprocal",
+    "roll",
+    "round",
+    "rsqrt",
+    "scatter",
+    "sign",
+    "sin",
+    "sinh",
+    "sort",
+    "split",
+    "square",
+    "std",
+    "sub",
+    "tan",
+    "tile",
+    "topk",
+    "tril",
+    "triu",
+    "trunc",
+    "var",
 ]

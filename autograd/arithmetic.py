@@ -5,13 +5,14 @@ broadcasting and PyTorch's type promotion. Each op's forward, then its backward 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from autograd.dtypes import _DEFAULT_FOR_RANK, _KIND_RANK, infer_array, result_type
-from autograd.graph import rule_for
+from autograd.graph import Rule, rule_for
 from autograd.shapes import broadcast_shape
 from autograd.tensor import leaf, record
 
@@ -137,32 +138,56 @@ class Arithmetic:
     # -- PyTorch's names for the operators, and their in-place forms (``x.add_(y)`` edits x) ----
     def add(self, other: ArrayLike, alpha: float = 1) -> Tensor:
         """self + alpha * other"""
-        return self + (other if alpha == 1 else _operands(self, other)[1] * alpha)
+        return self + _times_alpha("add", self, other, alpha)
 
     def sub(self, other: ArrayLike, alpha: float = 1) -> Tensor:
         """self - alpha * other"""
-        return self - (other if alpha == 1 else _operands(self, other)[1] * alpha)
+        return self - _times_alpha("sub", self, other, alpha)
 
     def mul(self, other: ArrayLike) -> Tensor:
         return self * other
 
-    def div(self, other: ArrayLike) -> Tensor:
-        return self / other
+    def div(self, other: ArrayLike, rounding_mode: str | None = None) -> Tensor:
+        """self / other; with ``rounding_mode`` "trunc" or "floor" the quotient rounded toward zero or down,
+        in the inputs' dtype (integer division stays integer) and with zero gradient, as in PyTorch."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("trunc", "floor"):
+            raise RuntimeError(
+                f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found {rounding_mode!r}"
+            )
+        a, b = _operands(self, other)
+        if a.dtype.kind != "f" and not b.data.all():
+            raise RuntimeError(f"ZeroDivisionError: integer div with rounding_mode={rounding_mode!r} by zero")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            quotient = _elementwise("div", _ROUNDED_QUOTIENT[rounding_mode], a, b)
+        return record(quotient, (a, b), zero_gradient("div"))
+
+    def pow(self, exponent: ArrayLike) -> Tensor:
+        return self**exponent
+
+    def neg(self) -> Tensor:
+        return -self
+
+    negative = neg
+
+    def square(self) -> Tensor:
+        """self * self (a bool tensor squares to int64, as in PyTorch)."""
+        x = self.long() if self.dtype.kind == "b" else self
+        return x * x
 
     def add_(self, other: ArrayLike, alpha: float = 1) -> Tensor:
-        return self._ufunc_in_place(
-            np.add, other if alpha == 1 else _operands(self, other)[1] * alpha, Arithmetic.__add__
-        )
+        return self._ufunc_in_place(np.add, _times_alpha("add_", self, other, alpha), Arithmetic.__add__)
 
     def sub_(self, other: ArrayLike, alpha: float = 1) -> Tensor:
-        return self._ufunc_in_place(
-            np.subtract, other if alpha == 1 else _operands(self, other)[1] * alpha, Arithmetic.__sub__
-        )
+        return self._ufunc_in_place(np.subtract, _times_alpha("sub_", self, other, alpha), Arithmetic.__sub__)
 
     def mul_(self, other: ArrayLike) -> Tensor:
         return self._ufunc_in_place(np.multiply, other, Arithmetic.__mul__)
 
-    def div_(self, other: ArrayLike) -> Tensor:
+    def div_(self, other: ArrayLike, rounding_mode: str | None = None) -> Tensor:
+        if rounding_mode is not None:
+            return self._in_place_result(lambda t: t.div(other, rounding_mode), (other,))
         return self._ufunc_in_place(np.divide, other, Arithmetic.__truediv__)
 
     def _ufunc_in_place(self, ufunc: Callable[..., np.ndarray], other: ArrayLike, op: Callable[..., Tensor]) -> Tensor:
@@ -246,6 +271,36 @@ class Arithmetic:
 
     def logical_not(self) -> Tensor:
         return leaf(np.logical_not(self.data))
+
+
+@functools.cache
+def zero_gradient(symbol: str) -> Rule:
+    """The backward rule of a piecewise-constant op (``floor``, ``sign``, ``div`` with rounding...): zero
+    gradient for every input, as PyTorch takes at the jumps too. A constant, so not differentiable again."""
+
+    @rule_for(symbol)
+    def zero_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # d floor(a) = 0
+        return tuple(leaf(np.zeros(x.shape, dtype=g.dtype)) for x in out._inputs)
+
+    return zero_backward
+
+
+def _trunc_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a / b rounded toward zero; integers exactly (the float quotient would lose digits of large int64s)."""
+    if a.dtype.kind == "f":
+        return np.trunc(a / b)
+    quotient = np.floor_divide(a, b)
+    return quotient + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
+
+
+_ROUNDED_QUOTIENT = {"trunc": _trunc_divide, "floor": np.floor_divide}  # numpy's floor_divide is Python's //
+
+
+def _times_alpha(op: str, a: Tensor, other: ArrayLike, alpha: float) -> ArrayLike:
+    """``alpha * other`` for ``add``/``sub``; a float alpha with integer tensors raises, as in PyTorch."""
+    if isinstance(alpha, float) and _operands(a, other)[0].dtype.kind != "f":
+        raise RuntimeError(f"{op}: for integral input tensors, argument alpha must not be a floating point number")
+    return other if alpha == 1 else _operands(a, other)[1] * alpha
 
 
 def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:

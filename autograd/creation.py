@@ -1,5 +1,5 @@
-"""Making Tensors: from data (``tensor``, ``as_tensor``, ``from_numpy``), constants, ranges, and
-random numbers from a seedable ``Generator`` (float32 by default, as in PyTorch)."""
+"""Making Tensors: from data (``tensor``, ``as_tensor``, ``from_numpy``), constants, ranges, the
+identity, and random numbers from a seedable ``Generator`` (float32 by default, as in PyTorch)."""
 
 from __future__ import annotations
 
@@ -99,6 +99,14 @@ def full_like(input: Tensor, fill_value: float, dtype: Any = None, requires_grad
     return _constant(np.full(input.shape, fill_value), dtype or input.dtype, requires_grad)
 
 
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """The n x m identity matrix: ones on the diagonal (m = n by default)."""
+    for name, size in (("n", n), ("m", n if m is None else m)):
+        if size < 0:
+            raise RuntimeError(f"eye: {name} must be greater or equal to 0, got {size}")
+    return _constant(np.eye(n, m), dtype, requires_grad)
+
+
 def rand(*size: Any, dtype: Any = None, requires_grad: bool = False, generator: Generator | None = None) -> Tensor:
     """Uniform on [0, 1)."""
     return _constant((generator or default_generator).rng.random(shape_args(size)), dtype, requires_grad)
@@ -146,3 +154,42 @@ def range(start: float, end: float, step: float = 1, dtype: Any = None) -> Tenso
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None) -> Tensor:
     return tensor(np.linspace(start, end, steps), dtype=dtype or float32)
+
+
+def multinomial(
+    input: Tensor, num_samples: int, replacement: bool = False, *, generator: Generator | None = None
+) -> Tensor:
+    """Indices of categories drawn with probabilities proportional to the weights in ``input`` (one row,
+    or one draw of ``num_samples`` per row of a 2-d tensor); without replacement each category at most
+    once. int64, as ``torch.multinomial``."""
+    weights = np.asarray(input.data if isinstance(input, Tensor) else input)
+    if weights.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {weights.dtype}")
+    if weights.ndim not in (1, 2):
+        raise RuntimeError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {weights.shape}")
+    if num_samples <= 0:
+        raise RuntimeError(f"multinomial: cannot sample n_sample <= 0 samples (got {num_samples})")
+    if not replacement and num_samples > weights.shape[-1]:
+        raise RuntimeError(
+            f"multinomial: cannot sample n_sample > prob_dist.size(-1) samples without replacement "
+            f"({num_samples} > {weights.shape[-1]})"
+        )
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise RuntimeError("multinomial: probability tensor contains either `inf`, `nan` or element < 0")
+    rows = weights.reshape(-1, weights.shape[-1]).astype(np.float64)
+    if (rows.sum(axis=1) <= 0).any():
+        raise RuntimeError("multinomial: invalid multinomial distribution (sum of probabilities <= 0)")
+    rng = (generator or default_generator).rng
+    draws = [_draw(rng, row / row.sum(), num_samples, replacement) for row in rows]
+    return tensor(np.array(draws, dtype=np.int64).reshape(weights.shape[:-1] + (num_samples,)))
+
+
+def _draw(rng: np.random.Generator, p: np.ndarray, count: int, replacement: bool) -> np.ndarray:
+    """``count`` category indices drawn with probabilities ``p``; without replacement, once every category
+    of nonzero weight is drawn, those of weight 0 follow (PyTorch also returns them last)."""
+    if replacement:
+        return rng.choice(len(p), count, p=p)
+    nonzero = int(np.count_nonzero(p))
+    drawn = rng.choice(len(p), min(count, nonzero), replace=False, p=p)
+    rest = np.setdiff1d(np.arange(len(p)), drawn)[: count - len(drawn)]
+    return np.concatenate([drawn, rest])

@@ -1,5 +1,6 @@
 """Elementwise functions of a Tensor: ``exp log sqrt abs tanh sigmoid softplus relu clamp``,
-``maximum`` and ``where``. Each op's forward, then its backward rule with the derivative in a comment.
+``maximum minimum``, and ``where masked_fill``. Each op's forward, then its backward rule with the
+derivative in a comment.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from autograd.arithmetic import Arithmetic, _elementwise, _operands, sum_to
 from autograd.dtypes import infer_array
 from autograd.graph import rule_for
 from autograd.tensor import leaf, record
+from autograd.value import Value
 
 if TYPE_CHECKING:
     from autograd.tensor import ArrayLike, Tensor
@@ -144,6 +146,23 @@ class Elementwise:
             ) from None
         return record(data, (a, b), Elementwise._where_backward, mask)
 
+    def masked_fill(self, mask: ArrayLike, value: ArrayLike) -> Tensor:
+        """``value`` (a number or 0-d tensor, cast to this dtype) where the bool ``mask`` is True, else this
+        tensor's element; mask and tensor broadcast together."""
+        mask = mask.data if isinstance(mask, Arithmetic) else np.asarray(mask)
+        if mask.dtype != bool:
+            raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
+        if isinstance(value, Arithmetic):
+            if value.ndim:
+                raise RuntimeError(
+                    f"masked_fill only supports a 0-dimensional value tensor, but got tensor with {value.ndim} "
+                    f"dimension(s)"
+                )
+            fill = value.to(self.dtype)
+        else:
+            fill = leaf(np.asarray(value).astype(self.dtype))
+        return fill.where(mask, self)
+
     @staticmethod
     @rule_for("where")
     def _where_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d where(c, a, b) = c da + !c db
@@ -154,9 +173,13 @@ class Elementwise:
 
 def where(condition: ArrayLike, input: ArrayLike, other: ArrayLike) -> Any:
     """``input`` where ``condition`` holds, else ``other`` (``torch.where``). A plain bool condition,
-    as a Value comparison gives, picks one of the two whole, so it serves the scalar engine too."""
+    as a Value comparison gives, picks one of the two whole, so it serves the scalar engine too: a
+    number picked beside a Value becomes a constant Value (``where(x < 0, 0.0, x)`` is a Value)."""
     if isinstance(condition, (bool, np.bool_)) and not isinstance(input, Arithmetic | np.ndarray):
-        return input if condition else other
+        chosen = input if condition else other
+        if isinstance(input, Value) or isinstance(other, Value):
+            return chosen if isinstance(chosen, Value) else Value(chosen)
+        return chosen
     if not isinstance(input, Arithmetic):
         if isinstance(other, Arithmetic):
             return _operands(other, input)[1].where(condition, other)

@@ -1,17 +1,20 @@
-"""Reductions of a Tensor: ``sum mean max min argmax argmin``, and ``softmax log_softmax``
-along a dim. Each op's forward, then its backward rule with the derivative in a comment.
+"""Reductions of a Tensor: ``sum mean max min amax amin argmax argmin``, the statistics ``var std``,
+``prod logsumexp norm``, and ``softmax log_softmax`` along a dim. Each primitive's forward, then its
+backward rule with the derivative in a comment; the others are compositions of these.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from autograd.dtypes import as_dtype, int64, is_floating
+from autograd.elementwise import _floats
 from autograd.graph import rule_for
-from autograd.shapes import dim_index, dim_indices
+from autograd.shapes import dim_index, dim_indices, numpy_spellings
 from autograd.tensor import leaf, record
 
 if TYPE_CHECKING:
@@ -28,6 +31,7 @@ class ValuesIndices(NamedTuple):
 class Reductions:
     """Reductions of ``Tensor`` (a mixin)."""
 
+    @numpy_spellings
     def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         """The sum over ``dim`` (all dims by default); integer and bool sums are int64, as in PyTorch."""
         axes = _reduced_dims(dim, self.ndim)
@@ -45,6 +49,7 @@ class Reductions:
             g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
         return (g.expand(a.shape).to(a.dtype),)
 
+    @numpy_spellings
     def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         """The mean over ``dim`` (all dims by default) of a floating point tensor, or of this one cast to
         ``dtype`` first; PyTorch takes no integer mean, as it has no integer result to give."""
@@ -58,29 +63,53 @@ class Reductions:
         count = int(np.prod([self.shape[a] for a in axes]))
         return x.sum(axes, keepdim) / count
 
+    @numpy_spellings
     def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
         """The largest element, or along ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
         if dim is None:
-            return self._extreme(np.max)
+            return self._extreme("max", np.max, None, False)
         return self._extreme_along(np.argmax, dim, keepdim)
 
+    @numpy_spellings
     def min(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
         """The smallest element, or along ``dim`` a ``(values, indices)`` pair."""
         if dim is None:
-            return self._extreme(np.min)
+            return self._extreme("min", np.min, None, False)
         return self._extreme_along(np.argmin, dim, keepdim)
 
-    def _extreme(self, extreme: Any) -> Tensor:
+    @numpy_spellings
+    def amax(self, dim: int | Sequence[int] = (), keepdim: bool = False) -> Tensor:
+        """The largest element over ``dim`` (all dims by default); ties share the gradient evenly."""
+        return self._extreme("amax", np.max, dim, keepdim)
+
+    @numpy_spellings
+    def amin(self, dim: int | Sequence[int] = (), keepdim: bool = False) -> Tensor:
+        """The smallest element over ``dim`` (all dims by default); ties share the gradient evenly."""
+        return self._extreme("amin", np.min, dim, keepdim)
+
+    def _extreme(self, name: str, extreme: Any, dim: Any, keepdim: bool) -> Tensor:
+        axes = dim_indices(None if dim == () else dim, self.ndim)
         if self.data.size == 0:
-            raise RuntimeError(f"{extreme.__name__}() of an empty tensor: there is no element to return; pass dim")
-        return record(extreme(self.data), (self,), Reductions._extreme_backward)
+            if dim is None or dim == ():
+                raise RuntimeError(
+                    f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                    f"Specify the reduction dim with the 'dim' argument."
+                )
+            for axis in axes:
+                if self.shape[axis] == 0:
+                    raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+        data = extreme(self.data, axis=axes, keepdims=keepdim)
+        return record(data, (self,), Reductions._extreme_backward, (axes, keepdim))
 
     @staticmethod
-    @rule_for("max/min", saves=(0, "out"))
+    @rule_for("amax/amin", saves=(0, "out"))
     def _extreme_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the extreme elements, shared evenly
-        a = out._inputs[0].data
-        winners = a == out.data
-        return (g * (winners / winners.sum()).astype(g.dtype),)
+        a = out._inputs[0]
+        axes, keepdim = out._ctx
+        kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
+        winners = a.data == out.data.reshape(kept)
+        share = (winners / winners.sum(axis=axes, keepdims=True)).astype(g.dtype)
+        return (g.reshape(kept).expand(a.shape) * share,)
 
     def _extreme_along(self, arg_extreme: Any, dim: int, keepdim: bool) -> ValuesIndices:
         dim = _nonempty_dim(arg_extreme.__name__.removeprefix("arg"), dim, self.shape)
@@ -102,14 +131,17 @@ class Reductions:
         picked = np.arange(a.shape[dim]).reshape((-1,) + (1,) * (a.ndim - dim - 1)) == indices
         return (g.expand(a.shape) * picked.astype(g.dtype),)
 
+    @numpy_spellings
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """The index of the largest element (of the flattened tensor without ``dim``)."""
         return _arg(np.argmax, self.data, dim, keepdim)
 
+    @numpy_spellings
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """The index of the smallest element (of the flattened tensor without ``dim``)."""
         return _arg(np.argmin, self.data, dim, keepdim)
 
+    @numpy_spellings
     def softmax(self, dim: int) -> Tensor:
         """e^x_i / sum_j e^x_j along ``dim``, computed as e^(x_i - max) so nothing overflows."""
         x, dim = _floating("softmax", self), dim_index(dim, self.ndim)
@@ -122,6 +154,7 @@ class Reductions:
         dim = out._ctx
         return (out * (g - (g * out).sum(dim, keepdim=True)),)
 
+    @numpy_spellings
     def log_softmax(self, dim: int) -> Tensor:
         """x_i - log sum_j e^x_j along ``dim``, with the max subtracted first."""
         x, dim = _floating("log_softmax", self), dim_index(dim, self.ndim)
@@ -135,6 +168,112 @@ class Reductions:
     def _log_softmax_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # dl_i = dx_i - s_i sum_j dx_j
         dim = out._ctx
         return (g - out.exp() * g.sum(dim, keepdim=True),)
+
+    # -- compositions ----------------------------------------------------------------
+    @numpy_spellings
+    def var(
+        self,
+        dim: int | Sequence[int] | bool | None = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: float | None = None,
+    ) -> Tensor:
+        """sum (x - mean)^2 / (N - correction) over ``dim``: Bessel's correction 1 by default,
+        ``unbiased=False`` or ``correction=0`` for the population variance; as ``x.var(False)`` in
+        PyTorch, a bool first argument is ``unbiased``."""
+        if isinstance(dim, bool):
+            dim, unbiased = None, dim
+        if unbiased is not None and correction is not None:
+            raise TypeError("var()/std(): give unbiased or correction, not both")
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"std and var only support floating point and complex dtypes, not {self.dtype}")
+        correction = (1 if unbiased is None or unbiased else 0) if correction is None else correction
+        axes = dim_indices(dim, self.ndim)
+        count = math.prod(self.shape[a] for a in axes)
+        deviation = self - self.mean(axes, keepdim=True)
+        return (deviation * deviation).sum(axes, keepdim) / max(0, count - correction)
+
+    @numpy_spellings
+    def std(
+        self,
+        dim: int | Sequence[int] | bool | None = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: float | None = None,
+    ) -> Tensor:
+        """The square root of ``var`` (same arguments); its gradient is 0 where it is 0, as in PyTorch."""
+        return _root(self.var(dim, unbiased, keepdim, correction=correction), 2)
+
+    @numpy_spellings
+    def prod(self, dim: int | None = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+        """The product over ``dim`` (a single dim, or all elements), as the last of the running products,
+        whose gradient is exact with zeros too; integers and bools multiply in int64, as in PyTorch."""
+        x = self.reshape(-1) if dim is None else self
+        axis = 0 if dim is None else dim_index(dim, self.ndim)
+        products = x.cumprod(axis, dtype=dtype)
+        if x.ndim == 0:
+            return products
+        n = x.shape[axis]
+        if n == 0:
+            product = products.sum(axis, keepdim=True) + 1  # the empty product is 1
+        else:
+            product = products.narrow(axis, n - 1, 1)
+        if dim is None:
+            return product.reshape(())
+        return product if keepdim else product.squeeze(axis)
+
+    @numpy_spellings
+    def logsumexp(self, dim: int | Sequence[int], keepdim: bool = False) -> Tensor:
+        """log sum_i e^x_i over ``dim``, with the largest x (a constant) taken out first so nothing overflows."""
+        x, axes = _floats(self), dim_indices(dim, self.ndim)
+        largest = x.data.max(axis=axes, keepdims=True, initial=-np.inf)
+        largest = np.where(np.isinf(largest), 0, largest).astype(x.dtype)  # all -inf, or an inf: no shift
+        total = (x - largest).exp().sum(axes, keepdim=True).log() + largest
+        return total if keepdim else total.squeeze(axes)
+
+    def norm(
+        self, p: float | str = "fro", dim: int | Sequence[int] | None = None, keepdim: bool = False, dtype: Any = None
+    ) -> Tensor:
+        """The vector p-norm (sum |x|^p)^(1/p) over ``dim`` (all elements by default): "fro" is 2, inf and
+        -inf the largest and smallest |x|, 0 the count of nonzeros. As in PyTorch the gradient is 0 at a
+        zero vector and at zero elements, where the formula has no value."""
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"norm: expected a floating point tensor as input, got {self.dtype}")
+        x = self if dtype is None else self.to(dtype)
+        if p == "fro":
+            if dim is not None and not isinstance(dim, (int, np.integer)) and len(dim) > 2:
+                raise RuntimeError(f"norm: p='fro' is a matrix norm, over 1 or 2 dims, not dim={tuple(dim)}")
+            p = 2
+        elif isinstance(p, str):
+            raise NotImplementedError(
+                f"norm: p={p!r} is not supported: p is a number, inf, -inf or 'fro' (matrix norms such as "
+                f"'nuc' need singular values, which this engine doesn't compute)"
+            )
+        a = x.abs()
+        if p == math.inf:
+            return a.amax(dim, keepdim)
+        if p == -math.inf:
+            return a.amin(dim, keepdim)
+        if p == 0:
+            return a.sign().sum(dim, keepdim)
+        if p == 1:
+            return a.sum(dim, keepdim)
+        if p == 2:
+            total = (x * x).sum(dim, keepdim)
+        else:
+            nonzero = x.data != 0
+            total = (a.where(nonzero, 1.0) ** p).where(nonzero, 0.0 if p > 0 else math.inf).sum(dim, keepdim)
+        return _root(total, p)
+
+
+def _root(total: Tensor, p: float) -> Tensor:
+    """total^(1/p) (the square root for p = 2) with slope 0 where total is 0, PyTorch's choice for norms and
+    std where the formula is 0/0: there the root is taken of 1 and not chosen, so no inf or nan comes back."""
+    positive = total.data != 0
+    safe = total.where(positive, 1.0)
+    return (safe.sqrt() if p == 2 else safe ** (1 / p)).where(positive, 0.0)
 
 
 def _arg(arg_extreme: Any, data: np.ndarray, dim: int | None, keepdim: bool) -> Tensor:

@@ -1,11 +1,14 @@
 """Dims and shapes as PyTorch checks them: the one dim check every op taking ``dim`` goes
-through, size arguments given as ``f(2, 3)`` or ``f((2, 3))``, and broadcasting that names the op."""
+through, numpy's ``axis=`` and ``keepdims=`` spellings, size arguments given as ``f(2, 3)`` or
+``f((2, 3))``, and broadcasting that names the op."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import operator
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -31,6 +34,29 @@ def dim_indices(dim: Any, ndim: int) -> tuple[int, ...]:
     if len(set(indices)) != len(indices):
         raise RuntimeError(f"dim {dims} names a dimension more than once")
     return tuple(sorted(i for i in indices if i < ndim))
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_NUMPY_SPELLINGS = {"axis": "dim", "keepdims": "keepdim"}
+
+
+def numpy_spellings(op: F) -> F:
+    """Decorator: ``op`` also takes numpy's ``axis=`` for ``dim=`` and ``keepdims=`` for ``keepdim=``,
+    as PyTorch's ops do (``x.sum(axis=1)``); giving both spellings of one argument is a TypeError."""
+    aliases = {alias: name for alias, name in _NUMPY_SPELLINGS.items() if name in inspect.signature(op).parameters}
+
+    @functools.wraps(op)
+    def with_numpy_spellings(*args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            for alias, name in aliases.items():
+                if alias in kwargs:
+                    if name in kwargs:
+                        raise TypeError(f"{op.__name__}() got both {name}= and its numpy spelling {alias}=")
+                    kwargs[name] = kwargs.pop(alias)
+        return op(*args, **kwargs)
+
+    return with_numpy_spellings  # type: ignore[return-value]
 
 
 def shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:

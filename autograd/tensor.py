@@ -3,10 +3,10 @@ backpropagates with PyTorch's semantics.
 
 This file holds what every Tensor has: its attributes, conversions, backward, and in-place
 edits with their version counter. The ops are mixins, one file per kind (``arithmetic``,
-``elementwise``, ``reductions``, ``movement``, ``indexing``): each op's forward (a method) stands
-beside its backward rule, a static method ``rule(out, g) -> one gradient per input`` written with
-Tensor ops, so that with ``create_graph=True`` the backward pass is itself recorded and can be
-differentiated again.
+``elementwise``, ``pointwise_math``, ``reductions``, ``scans``, ``movement``, ``indexing``): each op's
+forward (a method) stands beside its backward rule, a static method ``rule(out, g) -> one gradient per
+input`` written with Tensor ops, so that with ``create_graph=True`` the backward pass is itself
+recorded and can be differentiated again.
 """
 
 from __future__ import annotations
@@ -89,10 +89,12 @@ from autograd.arithmetic import Arithmetic  # noqa: E402
 from autograd.elementwise import Elementwise  # noqa: E402
 from autograd.indexing import Indexing  # noqa: E402
 from autograd.movement import Movement  # noqa: E402
+from autograd.pointwise_math import PointwiseMath  # noqa: E402
 from autograd.reductions import Reductions  # noqa: E402
+from autograd.scans import Scans  # noqa: E402
 
 
-class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement, Indexing):
+class Tensor(Node, Arithmetic, Elementwise, PointwiseMath, Reductions, Scans, Movement, Indexing):
     """An n-dimensional array in a computation graph (float32 by default, as in PyTorch).
 
     ``Tensor(data)`` always makes float32 like ``torch.Tensor``; ``Tensor(2, 3)`` makes a 2 x 3
@@ -291,6 +293,12 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement, Indexing):
     def _cast_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d cast(a) = cast back(da)
         return (g.to(out._inputs[0].dtype),)
 
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
+        """Category indices drawn with probabilities proportional to this tensor's weights (``multinomial``)."""
+        from autograd.creation import multinomial  # creation.py imports this module
+
+        return multinomial(self, num_samples, replacement, generator=generator)
+
     # -- backward ----------------------------------------------------------------
     def backward(
         self,
@@ -344,7 +352,8 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement, Indexing):
         """Edit this Tensor in place, as PyTorch's ``x.op_()`` does: ``apply(self.data)`` edits the
         array (views see the change) and the version counter goes up. When grad mode records the
         edit, ``compute(previous)`` is the same edit as an op: this Tensor takes the op's place in
-        the graph, and its previous self lives on as the op's input."""
+        the graph, and its previous self lives on as the op's input (holding a copy of the old values
+        when the op's backward reads them, as ``x.mul_(y)`` does for y's gradient)."""
         recorded = (  # an integer or bool tensor has no gradient, whatever is written into it
             grad_mode._enabled
             and is_floating(self.dtype)
@@ -366,7 +375,20 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement, Indexing):
             apply(self.data)
             self._version_counter[0] += 1
             return self
-        result = compute(_graph_copy(self))
+        previous = _graph_copy(self)
+        result = compute(previous)
+        if any(s != "out" and result._inputs[s] is previous for s in result._rule.saves):  # type: ignore[union-attr]
+            previous.data, previous._version_counter = self.data.copy(), [self._version]  # read after this edit
+        self._write(result)
+        self._version_counter[0] += 1
+        self.requires_grad = True
+        self._inputs, self._rule, self._ctx = result._inputs, result._rule, result._ctx
+        self._saved_versions = self._saved_tensor_versions() if self._rule.saves else None  # type: ignore[union-attr]
+        return self
+
+    def _write(self, result: Tensor) -> None:
+        """Copy an in-place op's result into this Tensor's memory: it must have this shape, and a dtype
+        that casts to this one within its kind (a float result can't go into an integer tensor)."""
         if result.shape != self.shape:
             raise RuntimeError(
                 f"an in-place result of shape {result.shape} doesn't fit the edited tensor's shape {self.shape}"
@@ -374,11 +396,11 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement, Indexing):
         if not np.can_cast(result.dtype, self.dtype, "same_kind"):
             raise RuntimeError(f"result type {result.dtype} can't be cast to the desired output type {self.dtype}")
         np.copyto(self.data, result.data, casting="unsafe")
-        self._version_counter[0] += 1
-        self.requires_grad = True
-        self._inputs, self._rule, self._ctx = result._inputs, result._rule, result._ctx
-        self._saved_versions = self._saved_tensor_versions() if self._rule.saves else None  # type: ignore[union-attr]
-        return self
+
+    def _in_place_result(self, op: Callable[[Tensor], Tensor], operands: Sequence[Any] = ()) -> Tensor:
+        """``self = op(self)`` in place, the general form of ``x.exp_()``, ``x.clamp_(0, 1)``...: ``op``'s
+        result is written into this Tensor's memory and, when grad mode records the edit, it is the op."""
+        return self._in_place(lambda data: self._write(op(leaf(data))), op, operands)
 
     def zero_(self) -> Tensor:
         return self.fill_(0)
@@ -428,3 +450,23 @@ def _released(symbol: str) -> Rule:
         )
 
     return released
+
+
+def _in_place_form(name: str) -> Callable[..., Tensor]:
+    """``x.<name>_(...)``: ``x.<name>(...)`` written into ``x`` itself, as PyTorch's in-place ops."""
+
+    def in_place(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return self._in_place_result(lambda t: getattr(t, name)(*args, **kwargs), args + tuple(kwargs.values()))
+
+    in_place.__name__ = in_place.__qualname__ = f"{name}_"
+    in_place.__doc__ = f"``{name}`` in place: edits this Tensor and returns it."
+    return in_place
+
+
+IN_PLACE_FORMS = (
+    "pow neg negative square clamp clip exp log sqrt abs tanh sigmoid relu sin cos tan asin acos atan sinh cosh "
+    "rsqrt log2 log10 log1p exp2 expm1 sign trunc floor ceil round frac reciprocal erf "
+    "cumsum cumprod tril triu masked_fill scatter"
+).split()
+for _name in IN_PLACE_FORMS:
+    setattr(Tensor, f"{_name}_", _in_place_form(_name))

@@ -209,6 +209,25 @@ class Value(Node):
     def _clamp_backward(out: Value, g: float) -> tuple[float]:  # d clamp(a) = [min <= a <= max] da
         return (g if out.data == out._a.data else 0.0,)
 
+    def expm1(self) -> Value:
+        """e^x - 1, exact for x near 0 where e^x would round to 1."""
+        return _result(_expm1(self.data), self, None, Value._expm1_backward)
+
+    @staticmethod
+    @rule_for("expm1")
+    def _expm1_backward(out: Value, g: float) -> tuple[float]:  # d (e^a - 1) = e^a da
+        return ((out.data + 1.0) * g,)
+
+    def erf(self) -> Value:
+        """The error function, 2/sqrt(pi) * integral from 0 to x of e^(-t^2) dt."""
+        return _result(math.erf(self.data), self, None, Value._erf_backward)
+
+    @staticmethod
+    @rule_for("erf")
+    def _erf_backward(out: Value, g: float) -> tuple[float]:  # d erf(a) = 2/sqrt(pi) e^(-a^2) da
+        a = out._a.data
+        return (2.0 / math.sqrt(math.pi) * math.exp(-a * a) * g,)
+
     def abs(self) -> Value:
         return _result(abs(self.data), self, None, Value._abs_backward)
 
@@ -288,6 +307,13 @@ def _is_odd(n: float) -> bool:
 def _exp(x: float) -> float:
     try:
         return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _expm1(x: float) -> float:
+    try:
+        return math.expm1(x)
     except OverflowError:
         return math.inf
 

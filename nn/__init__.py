@@ -1,7 +1,28 @@
 """nn: models on the autograd engines, with ``torch.nn``'s names (``import nn`` for ``import torch.nn as nn``)."""
 
 from nn import data, functional, init, optim
-from nn.activations import LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Tanh
+from nn.activations import (
+    CELU,
+    ELU,
+    GELU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    Mish,
+    PReLU,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Softsign,
+    Tanh,
+)
 from nn.layers import MLP, Flatten, Layer, Linear, Neuron, Sequential
 from nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from nn.module import Module, Parameter
@@ -31,4 +52,17 @@ __all__ = [
     "functional",
     "init",
     "optim",
+    "CELU",
+    "ELU",
+    "GELU",
+    "SELU",
+    "Hardsigmoid",
+    "Hardswish",
+    "Hardtanh",
+    "LogSigmoid",
+    "Mish",
+    "ReLU6",
+    "SiLU",
+    "Softplus",
+    "Softsign",
 ]

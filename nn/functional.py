@@ -1,12 +1,16 @@
-"""Functional forms of activations and losses (``torch.nn.functional``), built on autograd's public API.
+"""Functional forms of activations, padding and losses (``torch.nn.functional``), built on autograd's
+public API.
 
 Everything here serves both engines: a Tensor, or for the scalar engine a ``Value`` (activations)
-and lists of Values (losses, softmax over a row), with one formula each.
+and lists of Values (losses, softmax over a row), with one formula each. The activations are
+compositions of ops both engines have, with ``autograd.where`` choosing between pieces, so their
+values and gradients (at the kinks too) are PyTorch's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -15,7 +19,7 @@ import autograd
 from autograd import Function, FunctionCtx, Tensor, Value
 from autograd.value import logsumexp
 
-relu, sigmoid, tanh, softplus = autograd.relu, autograd.sigmoid, autograd.tanh, autograd.softplus
+relu, sigmoid, tanh = autograd.relu, autograd.sigmoid, autograd.tanh
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
@@ -32,6 +36,194 @@ def prelu(x: Any, weight: Any) -> Any:
             )
         weight = weight.reshape((-1,) + (1,) * (x.ndim - 2))
     return autograd.where(x > 0, x, x * weight)
+
+
+def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Any:
+    """x for x > 0, alpha (e^x - 1) otherwise."""
+    return _in_place("elu", input, inplace, lambda x: _elu(x, alpha))
+
+
+def celu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Any:
+    """x for x > 0, alpha (e^(x / alpha) - 1) otherwise."""
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _in_place("celu", input, inplace, lambda x: _elu(x, alpha, input_scale=1 / alpha))
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Any, inplace: bool = False) -> Any:
+    """scale * elu(x, alpha) with the self-normalizing constants alpha = 1.6733, scale = 1.0507."""
+    return _in_place("selu", input, inplace, lambda x: _elu(x, SELU_ALPHA, SELU_SCALE))
+
+
+def _elu(x: Any, alpha: float, scale: float = 1.0, input_scale: float = 1.0) -> Any:
+    """scale * (x if x > 0 else alpha (e^(input_scale x) - 1)). At 0 PyTorch takes the negative side's
+    slope and no curvature, so 0 has its own piece: the line through 0 of that slope. The exponential is
+    taken of min(x, 0), so the pieces not chosen stay finite and pass back no nan."""
+    negative = alpha * (x.clamp(max=0) * input_scale).expm1()
+    out = autograd.where(x > 0, x, autograd.where(x < 0, negative, alpha * input_scale * x))
+    return out if scale == 1 else scale * out
+
+
+def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Any:
+    """x clamped to [min_val, max_val]; the gradient is 0 at the two ends too, as in PyTorch."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val cannot be greater than max_val ({min_val} > {max_val})")
+    return _in_place("hardtanh", input, inplace, lambda x: _clip_flat(x, min_val, max_val))
+
+
+def relu6(input: Any, inplace: bool = False) -> Any:
+    """min(max(0, x), 6): hardtanh on [0, 6]."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def _clip_flat(x: Any, low: float, high: float) -> Any:
+    """low for x <= low, high for x >= high, else x: flat, so of slope 0, at the ends themselves."""
+    return autograd.where(x <= low, low, autograd.where(x >= high, high, x))
+
+
+def hardsigmoid(input: Any, inplace: bool = False) -> Any:
+    """0 for x <= -3, 1 for x >= 3, x / 6 + 1/2 in between."""
+    return _in_place(
+        "hardsigmoid", input, inplace, lambda x: autograd.where(x <= -3, 0.0, autograd.where(x >= 3, 1.0, (x + 3) / 6))
+    )
+
+
+def hardswish(input: Any, inplace: bool = False) -> Any:
+    """0 for x <= -3, x for x >= 3, x (x + 3) / 6 in between."""
+
+    def f(x: Any) -> Any:
+        inside = x.clamp(-3, 3)  # the middle piece of a finite x, so an infinite x passes back no nan
+        return autograd.where(x <= -3, 0.0, autograd.where(x >= 3, x, inside * (inside + 3) / 6))
+
+    return _in_place("hardswish", input, inplace, f)
+
+
+def silu(input: Any, inplace: bool = False) -> Any:
+    """x * sigmoid(x) (the swish)."""
+    return _in_place("silu", input, inplace, lambda x: x * x.sigmoid())
+
+
+def mish(input: Any, inplace: bool = False) -> Any:
+    """x * tanh(softplus(x))."""
+    return _in_place("mish", input, inplace, lambda x: x * x.softplus().tanh())
+
+
+def softsign(input: Any) -> Any:
+    """x / (1 + |x|)"""
+    return input / (input.abs() + 1)
+
+
+def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
+    """log(1 + e^(beta x)) / beta, or x itself where beta x > threshold (as PyTorch, for speed and
+    to stay linear where the difference is below rounding)."""
+    scaled = input if beta == 1 else input * beta
+    smooth = scaled.softplus() if beta == 1 else scaled.softplus() / beta
+    return autograd.where(scaled > threshold, input, smooth)
+
+
+def logsigmoid(input: Any) -> Any:
+    """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
+    return -(-input).softplus()
+
+
+GELU_APPROXIMATIONS = ("none", "tanh")
+
+
+def gelu(input: Any, approximate: str = "none") -> Any:
+    """x * Phi(x), Phi the standard normal's cumulative distribution: x/2 (1 + erf(x / sqrt 2)); with
+    ``approximate="tanh"``, x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+    if approximate == "none":
+        return input * 0.5 * (1 + (input * math.sqrt(0.5)).erf())
+    if approximate == "tanh":
+        inner = math.sqrt(2) * (2 / math.sqrt(math.pi)) * 0.5 * (input + 0.044715 * (input * input * input))
+        return 0.5 * input * (1 + inner.tanh())
+    raise RuntimeError(f"approximate argument must be either none or tanh, not {approximate!r}")
+
+
+def _in_place(name: str, input: Any, inplace: bool, f: Callable[[Any], Any]) -> Any:
+    """``f(input)``; with ``inplace=True`` written into ``input``, which only a Tensor outside the graph
+    allows here (this engine records no in-place activation for backward)."""
+    if not inplace:
+        return f(input)
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(inplace=True) needs a Tensor: a Value is never edited in place")
+    if autograd.is_grad_enabled() and input.requires_grad:
+        raise RuntimeError(
+            f"{name}(inplace=True) on a tensor that requires grad: this engine does not record in-place "
+            f"activations for backward; use inplace=False (the result is the same)"
+        )
+    return input.copy_(f(input))
+
+
+# -- padding -----------------------------------------------------------------------------
+PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
+    """``input`` padded on its last ``len(pad) // 2`` dims, PyTorch's order: ``pad`` = (before, after) for
+    the last dim, then for the one before it, and so on; a negative pad crops. "constant" fills ``value``
+    (0 by default), "reflect" mirrors without repeating the edge, "replicate" repeats the edge and
+    "circular" wraps around; the last three pad any number of dims (PyTorch's, at most three)."""
+    if mode not in PAD_MODES:
+        raise NotImplementedError(f"pad: unrecognised padding mode {mode!r}; use one of {', '.join(PAD_MODES)}")
+    if len(pad) % 2:
+        raise RuntimeError(f"pad: padding length must be divisible by 2, got {len(pad)}")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError(
+            f"pad: padding length should be less than or equal to two times the input dimension but got padding "
+            f"length {len(pad)} and input of dimension {input.ndim}"
+        )
+    if mode != "constant" and value not in (None, 0):
+        raise RuntimeError(f'pad: padding mode "{mode}" doesn\'t take in value argument')
+    out = input
+    for k in range(len(pad) // 2):
+        dim, before, after = input.ndim - 1 - k, pad[2 * k], pad[2 * k + 1]
+        if mode in ("constant", "circular") and min(before, after) < 0:  # these crop first, as in PyTorch
+            out = out.narrow(dim, max(-before, 0), out.shape[dim] + min(before, 0) + min(after, 0))
+            before, after = max(before, 0), max(after, 0)
+        if mode == "constant":
+            out = _pad_constant(out, dim, before, after, value or 0)
+        elif before or after:
+            out = out.index_select(dim, _pad_source(mode, out.shape, dim, before, after))
+    return out
+
+
+def _pad_constant(x: Tensor, dim: int, before: int, after: int, value: float) -> Tensor:
+    """``x`` with ``before`` and ``after`` elements of ``value`` added along ``dim``."""
+
+    def filler(n: int) -> list[Tensor]:
+        return [autograd.full(x.shape[:dim] + (n,) + x.shape[dim + 1 :], value, dtype=x.dtype)] if n else []
+
+    parts = filler(before) + [x] + filler(after)
+    return autograd.cat(parts, dim) if len(parts) > 1 else x
+
+
+def _pad_source(mode: str, shape: tuple[int, ...], dim: int, before: int, after: int) -> np.ndarray:
+    """For each position of the padded ``dim``, the index of the input element it copies."""
+    n = shape[dim]
+    if mode == "reflect" and not (before < n and after < n):
+        raise RuntimeError(
+            f"pad: padding size should be less than the corresponding input dimension, but got: padding "
+            f"({before}, {after}) at dimension {dim} of input {list(shape)}"
+        )
+    if mode == "circular" and not (before <= n and after <= n):
+        raise RuntimeError(
+            f"pad: padding ({before}, {after}) at dimension {dim} of size {n} wraps around more than once"
+        )
+    if n == 0 or n + before + after <= 0:
+        raise RuntimeError(
+            f"pad: dimension {dim} of input {list(shape)} is too small for {mode} padding ({before}, {after})"
+        )
+    positions = np.arange(-before, n + after)
+    if mode == "reflect":
+        return (n - 1) - np.abs((n - 1) - np.abs(positions))
+    if mode == "replicate":
+        return np.clip(positions, 0, n - 1)
+    return positions % n
 
 
 def softmax(x: Any, dim: int | None = None) -> Any:
@@ -127,7 +319,7 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, reduction: str = "
     """BCE of sigmoid(x) without forming it: (1 - y) x + log(1 + e^-x), the softplus kept stable."""
 
     def loss(x: Any, y: Any) -> Any:
-        return (1 - y) * x + softplus(-x)
+        return (1 - y) * x + (-x).softplus()
 
     return _pointwise_loss("binary_cross_entropy_with_logits", loss, input, target, reduction)
 
@@ -258,17 +450,30 @@ def _check_class_range(name: str, targets: np.ndarray, classes: int) -> None:
 __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "celu",
     "cross_entropy",
+    "elu",
+    "gelu",
+    "hardsigmoid",
+    "hardswish",
+    "hardtanh",
     "leaky_relu",
     "linear",
     "log_softmax",
+    "logsigmoid",
+    "mish",
     "mse_loss",
     "nll_loss",
     "one_hot",
+    "pad",
     "prelu",
     "relu",
+    "relu6",
+    "selu",
     "sigmoid",
+    "silu",
     "softmax",
     "softplus",
+    "softsign",
     "tanh",
 ]

@@ -96,3 +96,27 @@ def compare(
         assert (x.grad is None) == (xt.grad is None), "one side has a gradient, the other has none"
         if xt.grad is not None:
             assert_close(x.grad, xt.grad, rtol, atol)
+
+
+def compare_second(
+    fn: Any, x: Any, torch_fn: Any = None, seed: int = 0, rtol: float = 1e-9, atol: float = 1e-11
+) -> None:
+    """Second derivatives against torch in float64: with random ``u`` and ``v``, the gradient of
+    ``<v, d<u, fn(x)>/dx>`` (a Hessian-vector product) on both sides. Where one side's first gradient is
+    a constant (nothing to differentiate again: a piecewise-linear op), the other's second derivative must be 0."""
+    ours, theirs = leaf(x), to_torch(x)
+    out, ref = fn(ours), (torch_fn or fn)(theirs)
+    u, v = random_like(tuple(ref.shape), seed), random_like(np.shape(x), seed + 1)
+    (g,) = autograd.grad(out, ours, grad_outputs=u, create_graph=True)
+    (gt,) = torch.autograd.grad(ref, theirs, grad_outputs=torch.from_numpy(u), create_graph=True)
+    assert_close(g, gt, rtol, atol)
+    second = autograd.grad((g * v).sum(), ours, allow_unused=True)[0] if g.requires_grad else None
+    second_t = (
+        torch.autograd.grad((gt * torch.from_numpy(v)).sum(), theirs, allow_unused=True)[0]
+        if gt.requires_grad
+        else None
+    )
+    zeros = np.zeros(np.shape(x))
+    if second_t is None or second_t._is_zerotensor():  # torch's symbolic zeros have no numpy form
+        second_t = zeros
+    assert_close(zeros if second is None else second, second_t, rtol, atol)

@@ -309,3 +309,15 @@ def test_gradcheck_reports_wrong_gradient():
     """x * x.detach() has analytic gradient x but numerical gradient 2x: gradcheck names both values."""
     with pytest.raises(autograd.GradcheckError, match=r"analytic .*3\.0.*numerical .*(6\.0|5\.9999)"):
         autograd.gradcheck(lambda x: x * x.detach(), [leaf([3.0])])
+
+
+def test_in_place_edit_keeps_the_values_its_backward_reads():
+    """``x.mul_(y)`` overwrites x, whose old values are y's gradient: the edit keeps a copy, as torch does."""
+    for lib in (torch, autograd):
+        a = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        y = lib.tensor([3.0, 4.0], dtype=lib.float64, requires_grad=True)
+        x = a * 1
+        x.mul_(y)
+        (x * x).sum().backward()
+        assert_close(a.grad, [2 * 1 * 3**2, 2 * 2 * 4**2])  # d (a y)^2 / da = 2 a y^2
+        assert_close(y.grad, [2 * 1**2 * 3, 2 * 2**2 * 4])  # d (a y)^2 / dy = 2 a^2 y
