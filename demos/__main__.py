@@ -21,5 +21,7 @@ def summaries() -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    for name, summary in summaries().items():
-        print(f"python -m demos.{name:<12} {summary}")
+    found = summaries()
+    width = max(map(len, found))
+    for name, summary in found.items():
+        print(f"python -m demos.{name:<{width}}  {summary}")
