@@ -1,4 +1,4 @@
-"""Bad input gets a clear error: one case per row of the "What happens when..." tables (docs/readme/badinput.md).
+"""Bad input gets a clear error: one case per row of the README's "What happens when..." tables.
 
 Each case makes one bad input and asserts the error's type (or the exit status of ``python -m demos.mnist``)
 and the words its message must hold: the op, the shapes, the argument, the file. The tables must list
@@ -32,7 +32,7 @@ from demos.vision import datasets
 from tests.test_vision import DATA, IMAGES, LABELS, files_under, link, plain, put, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLES = ROOT / "docs" / "readme" / "badinput.md"
+README = ROOT / "README.md"
 
 
 class Case(NamedTuple):
@@ -716,9 +716,13 @@ def outcome(case: Case, folder: Path, capsys: pytest.CaptureFixture[str]) -> tup
 
 
 def table_rows() -> dict[str, tuple[str, str]]:
-    """The "when" column -> (error column, message column) of every row of the tables."""
+    """The "when" column -> (error column, message column) of every row of the README's tables under
+    "What happens when..." (that section ends where the next top-level section starts)."""
+    text = README.read_text()
+    section = text[text.index("## What happens when...") :]
+    section = section[: section.index("\n## ", 1)]
     rows = {}
-    for line in TABLES.read_text().splitlines():
+    for line in section.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")] if line.startswith("|") else []
         if len(cells) == 3 and cells[0] != "What happens when..." and not set(cells[0]) <= set("-: "):
             assert cells[0] not in rows, f"two rows for {cells[0]}"
@@ -740,7 +744,7 @@ def test_bad_input_gets_a_clear_error(
     assert "Traceback" not in message
     missing = [word for word in case.words if word not in message]
     assert not missing, f"{missing} not in the message:\n{message}"
-    assert case.when in rows, f"no row for {case.when!r} in {TABLES.name}"
+    assert case.when in rows, f"no row for {case.when!r} in {README.name}"
     shown_error, shown_message = rows[case.when]
     assert shown_error == case.error
     fragments = re.findall(r"`([^`]+)`", shown_message)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -25,7 +22,6 @@ from demos import (
     sigmoid_fit,
     simple_model,
 )
-from tests.test_readme import expected_prints
 
 
 def quick(demo, tmp_path: Path, *extra: str) -> dict:
@@ -165,25 +161,6 @@ def test_simple_model_learns_the_50_points(tmp_path) -> None:
     assert result["mse"] < 0.05  # from 0.25 for a constant 0.5
     assert result["right_side"] >= 48
     assert_picture(result["png"])
-
-
-FRAGMENT = Path(__file__).resolve().parents[1] / "docs" / "readme" / "demos.md"
-
-
-def test_readme_fragment_pictures_are_committed() -> None:
-    """Each picture the README section links to is in docs/ and decodes."""
-    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", FRAGMENT.read_text())
-    assert links == ["docs/blog/activations.png", "docs/blog/sgd.png"]
-    for link in links:
-        assert_picture(FRAGMENT.parents[2] / link)
-
-
-def test_readme_fragment_example_prints_what_it_says() -> None:
-    (code,) = re.findall(r"```python\n(.*?)```", FRAGMENT.read_text(), flags=re.S)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, str(FRAGMENT), "exec"), {})
-    assert out.getvalue().splitlines() == expected_prints(code)
 
 
 def test_show_without_a_display_only_saves(tmp_path, monkeypatch, capsys) -> None:

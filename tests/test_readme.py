@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.conftest import require_program
 
@@ -36,3 +37,16 @@ def test_readme_graph_picture_is_the_example_graph() -> None:
     for text in ["data 2.0000", "grad 6.0000", "data 10.0000", "grad 1.0000"]:
         assert text in svg
     assert svg.count('class="node"') == 7 + 3
+
+
+def test_every_picture_the_readme_shows_is_committed_and_decodes() -> None:
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README.read_text())
+    assert {"docs/backprop.gif", "docs/backprop.svg", "docs/blog/activations.png", "docs/blog/sgd.png"} <= set(links)
+    for link in links:
+        path = README.parent / link
+        if path.suffix == ".svg":
+            assert "<svg" in path.read_text()
+        else:
+            with Image.open(path) as image:
+                image.load()
+                assert min(image.size) > 100, link
