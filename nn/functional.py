@@ -1,4 +1,4 @@
-"""Functional forms of activations and losses (``torch.nn.functional``), built on autograd's public API.
+"""Functional forms of layers, activations and losses (``torch.nn.functional``), built on autograd's public API.
 
 Everything here serves both engines: a Tensor, or for the scalar engine a ``Value`` (activations)
 and lists of Values (losses, softmax over a row), with one formula each.
@@ -6,7 +6,7 @@ and lists of Values (losses, softmax over a row), with one formula each.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -82,6 +82,109 @@ def one_hot(labels: Any, num_classes: int = -1) -> Tensor:
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise RuntimeError(f"one_hot: labels must lie in [0, {num_classes}), got {labels.min()}..{labels.max()}")
     return autograd.from_numpy((labels[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+# -- convolution, pooling, normalization, dropout, embedding ------------------------------------
+conv1d, conv2d, conv3d = autograd.conv1d, autograd.conv2d, autograd.conv3d
+conv_transpose1d, conv_transpose2d, conv_transpose3d = (
+    autograd.conv_transpose1d,
+    autograd.conv_transpose2d,
+    autograd.conv_transpose3d,
+)
+max_pool1d, max_pool2d, max_pool3d = autograd.max_pool1d, autograd.max_pool2d, autograd.max_pool3d
+avg_pool1d, avg_pool2d, avg_pool3d = autograd.avg_pool1d, autograd.avg_pool2d, autograd.avg_pool3d
+adaptive_avg_pool1d, adaptive_avg_pool2d = autograd.adaptive_avg_pool1d, autograd.adaptive_avg_pool2d
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Each element zeroed with probability p and the rest scaled by 1 / (1 - p), so the expected value
+    is kept; the identity when not training. The mask is drawn from autograd's default generator."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    kept = autograd.default_generator.rng.random(input.shape, dtype=np.float32) >= p
+    scale = autograd.from_numpy((kept * (1 / (1 - p) if p < 1 else 0.0)).astype(input.dtype))
+    return input.mul_(scale) if inplace else input * scale
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1). Training normalizes by the
+    batch's statistics (the biased variance) and moves the running ones towards them by ``momentum``
+    (the unbiased variance); otherwise the running statistics are used."""
+    channels = input.shape[1] if input.ndim > 1 else 0
+    shape = (1, channels) + (1,) * (input.ndim - 2)
+    if training:
+        count = input.numel() // max(channels, 1)
+        if count <= 1:
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size {list(input.shape)}"
+            )
+        axes = (0, *range(2, input.ndim))
+        mean = input.mean(axes, keepdim=True)
+        centered = input - mean
+        var = (centered * centered).mean(axes, keepdim=True)
+        with autograd.no_grad():
+            if running_mean is not None:
+                running_mean.mul_(1 - momentum).add_(mean.reshape(-1) * momentum)
+            if running_var is not None:
+                running_var.mul_(1 - momentum).add_(var.reshape(-1) * (momentum * count / (count - 1)))
+    elif running_mean is None or running_var is None:
+        raise ValueError("batch_norm: running_mean and running_var are needed when not training")
+    else:
+        centered = input - running_mean.reshape(shape)
+        var = running_var.reshape(shape)
+    y = centered * (var + eps) ** -0.5
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    return y if bias is None else y + bias.reshape(shape)
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape: int | Sequence[int],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x - mean) / sqrt(var + eps) * weight + bias over the last dims, those of ``normalized_shape``."""
+    normalized = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if input.shape[input.ndim - len(normalized) :] != normalized or len(normalized) > input.ndim:
+        raise RuntimeError(
+            f"layer_norm: Given normalized_shape={list(normalized)}, expected input with shape "
+            f"[*, {', '.join(map(str, normalized))}], but got input of size {list(input.shape)}"
+        )
+    axes = tuple(range(input.ndim - len(normalized), input.ndim))
+    centered = input - input.mean(axes, keepdim=True)
+    y = centered * ((centered * centered).mean(axes, keepdim=True) + eps) ** -0.5
+    if weight is not None:
+        y = y * weight
+    return y if bias is None else y + bias
+
+
+def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Row ``input[...]`` of ``weight`` for each index; the row at ``padding_idx`` gets no gradient."""
+    indices = autograd.as_tensor(input)
+    if indices.dtype.kind not in "iu":
+        raise RuntimeError(f"embedding: indices must be integers (int64 or int32), got {indices.dtype}")
+    rows = weight.shape[0]
+    if indices.numel() and (indices.data.min() < 0 or indices.data.max() >= rows):
+        bad = indices.data[(indices.data < 0) | (indices.data >= rows)].flat[0]
+        raise IndexError(f"embedding: index out of range in self: indices must lie in [0, {rows}), got {bad}")
+    out = weight[indices]
+    if padding_idx is None:
+        return out
+    padding = (indices.data == padding_idx % rows)[..., None]
+    return autograd.where(padding, out.detach(), out)
 
 
 # -- losses ----------------------------------------------------------------------------
@@ -228,12 +331,30 @@ def _rows(input: Any, target: Any) -> tuple[list[list[Value]], list[int]]:
 
 
 __all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "avg_pool3d",
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
     "cross_entropy",
+    "dropout",
+    "embedding",
+    "layer_norm",
     "leaky_relu",
     "linear",
     "log_softmax",
+    "max_pool1d",
+    "max_pool2d",
+    "max_pool3d",
     "mse_loss",
     "nll_loss",
     "one_hot",
