@@ -127,8 +127,9 @@ def _max_pool(
 ) -> Tensor | tuple[Tensor, Tensor]:
     x, unbatched = batched(op, dims, x)
     geo = _pool_geometry(op, x.shape, kernel_size, stride, padding, dilation, ceil_mode)
-    values, picked = _window_max(windows(pad(x.data, geo.padding, -np.inf), geo), geo)
-    index = _window_starts(geo) + _kernel_offsets(geo)[picked]
+    values, picked = _window_max(windows(pad(x.data, geo.padding, -np.inf), geo), geo, bool(np.isnan(x.data).any()))
+    index = _kernel_offsets(geo)[picked]
+    index += _window_starts(geo)
     picks = Picks(index, any(s < d * (k - 1) + 1 for k, s, d in zip(geo.kernel, geo.stride, geo.dilation)))
     y = record(values, (x,), _max_pool_backward, picks)
     index = picks.index
@@ -147,20 +148,31 @@ class Picks(NamedTuple):
 
 @rule_for("max_pool")
 def _max_pool_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d max(window) = d(the element picked)
-    return (_scatter(g, out._ctx, out._inputs[0].shape),)
+    return (_scatter(g, out._ctx, out._inputs[0].data),)
 
 
-def _window_max(view: np.ndarray, geo: Geometry) -> tuple[np.ndarray, np.ndarray]:
-    """Each window's max and its position in the kernel, scanned as PyTorch scans: from the window's
-    first element inside the input, a larger value or a NaN takes over (so ties keep the first max)."""
-    best = np.full(view.shape[: view.ndim - len(geo.kernel)], -np.inf, dtype=view.dtype)
-    picked = np.broadcast_to(_first_inside(geo), best.shape).copy()
-    for position, offset in enumerate(np.ndindex(*geo.kernel)):
-        candidate = view[(..., *offset)]
-        better = candidate > best
-        better |= np.isnan(candidate)
-        np.copyto(best, candidate, where=better)
-        np.copyto(picked, position, where=better)
+def _window_max(view: np.ndarray, geo: Geometry, has_nan: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Each window's max and its position in the kernel, picked as PyTorch picks it: the first max, the
+    last NaN (a NaN is the max), or in a window of -inf its first element inside the input.
+
+    Whole-array passes, one kernel position at a time and without branches, as that is many times
+    faster than a masked copy or an argmax over each small window; results are laid out in memory as
+    the input is, so the ops that follow run in step with it."""
+    candidates = [view[(..., *offset)] for offset in np.ndindex(*geo.kernel)]
+    best = np.full_like(candidates[0], -np.inf)
+    for candidate in candidates:
+        np.maximum(best, candidate, out=best)  # a NaN propagates
+    picked = np.zeros_like(best, dtype=np.min_scalar_type(-len(candidates)))
+    step, hit = np.empty_like(picked), np.empty_like(best, dtype=bool)
+    for position in reversed(range(len(candidates))):  # picked = position where it holds the max: the first wins
+        np.equal(candidates[position], best, out=hit)
+        np.subtract(position, picked, out=step)
+        step *= hit
+        picked += step
+    if has_nan:
+        for position, candidate in enumerate(candidates):
+            np.copyto(picked, position, where=np.isnan(candidate))
+    np.copyto(picked, _first_inside(geo), where=best == -np.inf)
     return best, picked
 
 
@@ -194,22 +206,31 @@ def _flat_steps(size: tuple[int, ...]) -> list[int]:
     return [math.prod(size[i + 1 :]) for i in range(len(size))]
 
 
-def _scatter(g: Tensor, picks: Picks, shape: tuple[int, ...]) -> Tensor:
-    """zeros(shape) with each g[n, c, p] added where window p of plane (n, c) picked its max."""
-    n, c = shape[:2]
-    planes = np.zeros((n, c, math.prod(shape[2:])), dtype=g.dtype)
+def _scatter(g: Tensor, picks: Picks, like: np.ndarray) -> Tensor:
+    """Zeros shaped and laid out as ``like`` (the pool's input), with each g[n, c, p] added where window p
+    of plane (n, c) picked its max."""
+    n, c = like.shape[:2]
+    out = zeros_in_layout(like, g.dtype)
+    planes = out.reshape(n, c, -1)  # a view: each plane's spatial dims are contiguous
     index = picks.index.reshape(n, c, -1)
     if picks.overlapping:
         plane_start = np.arange(n * c).reshape(n, c, 1) * planes.shape[2]
         np.add.at(planes.reshape(-1), (index + plane_start).reshape(-1), g.data.reshape(-1))
     else:  # each element picked once at most
         np.put_along_axis(planes, index, g.data.reshape(n, c, -1), axis=2)
-    return record(planes.reshape(shape), (g,), _scatter_backward, picks)
+    return record(out, (g,), _scatter_backward, picks)
 
 
 @rule_for("max_pool_backward")
 def _scatter_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # the adjoint of a scatter is the gather
     return (_gather(g, out._ctx),)
+
+
+def zeros_in_layout(like: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Zeros of ``like``'s shape, channel-major in memory if ``like`` is (a convolution's result is), else C order."""
+    if like.ndim > 2 and not like.flags.c_contiguous and like.swapaxes(0, 1).flags.c_contiguous:
+        return np.zeros_like(like.swapaxes(0, 1), dtype=dtype).swapaxes(0, 1)
+    return np.zeros(like.shape, dtype=dtype)
 
 
 def _gather(x: Tensor, picks: Picks) -> Tensor:

@@ -6,7 +6,7 @@ and lists of Values (losses, softmax over a row), with one formula each.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -14,6 +14,7 @@ import numpy as np
 import autograd
 from autograd import Function, FunctionCtx, Tensor, Value
 from autograd.value import logsumexp
+from nn.normalization import batch_norm, layer_norm
 
 relu, sigmoid, tanh, softplus = autograd.relu, autograd.sigmoid, autograd.tanh, autograd.softplus
 
@@ -106,69 +107,6 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     kept = autograd.default_generator.rng.random(input.shape, dtype=np.float32) >= p
     scale = autograd.from_numpy((kept * (1 / (1 - p) if p < 1 else 0.0)).astype(input.dtype))
     return input.mul_(scale) if inplace else input * scale
-
-
-def batch_norm(
-    input: Tensor,
-    running_mean: Tensor | None,
-    running_var: Tensor | None,
-    weight: Tensor | None = None,
-    bias: Tensor | None = None,
-    training: bool = False,
-    momentum: float = 0.1,
-    eps: float = 1e-5,
-) -> Tensor:
-    """(x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1). Training normalizes by the
-    batch's statistics (the biased variance) and moves the running ones towards them by ``momentum``
-    (the unbiased variance); otherwise the running statistics are used."""
-    channels = input.shape[1] if input.ndim > 1 else 0
-    shape = (1, channels) + (1,) * (input.ndim - 2)
-    if training:
-        count = input.numel() // max(channels, 1)
-        if count <= 1:
-            raise ValueError(
-                f"Expected more than 1 value per channel when training, got input size {list(input.shape)}"
-            )
-        axes = (0, *range(2, input.ndim))
-        mean = input.mean(axes, keepdim=True)
-        centered = input - mean
-        var = (centered * centered).mean(axes, keepdim=True)
-        with autograd.no_grad():
-            if running_mean is not None:
-                running_mean.mul_(1 - momentum).add_(mean.reshape(-1) * momentum)
-            if running_var is not None:
-                running_var.mul_(1 - momentum).add_(var.reshape(-1) * (momentum * count / (count - 1)))
-    elif running_mean is None or running_var is None:
-        raise ValueError("batch_norm: running_mean and running_var are needed when not training")
-    else:
-        centered = input - running_mean.reshape(shape)
-        var = running_var.reshape(shape)
-    y = centered * (var + eps) ** -0.5
-    if weight is not None:
-        y = y * weight.reshape(shape)
-    return y if bias is None else y + bias.reshape(shape)
-
-
-def layer_norm(
-    input: Tensor,
-    normalized_shape: int | Sequence[int],
-    weight: Tensor | None = None,
-    bias: Tensor | None = None,
-    eps: float = 1e-5,
-) -> Tensor:
-    """(x - mean) / sqrt(var + eps) * weight + bias over the last dims, those of ``normalized_shape``."""
-    normalized = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    if input.shape[input.ndim - len(normalized) :] != normalized or len(normalized) > input.ndim:
-        raise RuntimeError(
-            f"layer_norm: Given normalized_shape={list(normalized)}, expected input with shape "
-            f"[*, {', '.join(map(str, normalized))}], but got input of size {list(input.shape)}"
-        )
-    axes = tuple(range(input.ndim - len(normalized), input.ndim))
-    centered = input - input.mean(axes, keepdim=True)
-    y = centered * ((centered * centered).mean(axes, keepdim=True) + eps) ** -0.5
-    if weight is not None:
-        y = y * weight
-    return y if bias is None else y + bias
 
 
 def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:

@@ -1,16 +1,117 @@
-"""Normalization layers, as PyTorch's: ``BatchNorm1d BatchNorm2d`` (with running statistics kept as
-buffers) and ``LayerNorm``."""
+"""Normalization, as PyTorch's: ``batch_norm`` and ``layer_norm`` (also in ``nn.functional``) and their
+layers ``BatchNorm1d BatchNorm2d`` (with running statistics kept as buffers) and ``LayerNorm``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 import autograd
-from autograd import Tensor
-from nn import functional as F
+from autograd import Function, FunctionCtx, Tensor
 from nn.module import Module, Parameter
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1). Training normalizes by the
+    batch's statistics (the biased variance) and moves the running ones towards them by ``momentum``
+    (with the unbiased variance); otherwise the running statistics are used."""
+    shape = (1, input.shape[1]) + (1,) * (input.ndim - 2) if input.ndim > 1 else (-1,)
+    if training:
+        axes = (0, *range(2, input.ndim))
+        count = input.numel() // max(input.shape[1] if input.ndim > 1 else 1, 1)
+        if count <= 1:
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size {list(input.shape)}"
+            )
+        mean = input.data.mean(axes, keepdims=True)
+        var = np.square(input.data - mean).mean(axes, keepdims=True)
+        with autograd.no_grad():
+            if running_mean is not None:
+                running_mean.mul_(1 - momentum).add_(autograd.from_numpy(mean.reshape(-1) * momentum))
+            if running_var is not None:
+                running_var.mul_(1 - momentum).add_(
+                    autograd.from_numpy(var.reshape(-1) * (momentum * count / (count - 1)))
+                )
+        return BatchNormalize.apply(input, weight, bias, mean, var, eps)
+    if running_mean is None or running_var is None:
+        raise ValueError("batch_norm: running_mean and running_var are needed when not training")
+    scale = (running_var.reshape(shape) + eps) ** -0.5
+    if weight is not None:
+        scale = scale * weight.reshape(shape)
+    y = (input - running_mean.reshape(shape)) * scale
+    return y if bias is None else y + bias.reshape(shape)
+
+
+class BatchNormalize(Function):
+    """y = x_hat * weight + bias with x_hat = (x - mean) / sqrt(var + eps) by the batch's own statistics,
+    as one op. Its backward is the closed form
+
+        dx = weight / sqrt(var + eps) * (g - mean(g) - x_hat * mean(g * x_hat)),  dweight = sum(g * x_hat),
+        dbias = sum(g)   (means and sums over all dims but the channels),
+
+    which is a few passes over the data where the chain of ops it stands for takes several times more;
+    under ``create_graph`` x_hat is recomputed from x with Tensor ops, so the gradient has a gradient."""
+
+    @staticmethod
+    def forward(
+        ctx: FunctionCtx, x: Tensor, weight: Tensor | None, bias: Tensor | None, mean: Any, var: Any, eps: float
+    ) -> Tensor:
+        inv_std = (var + eps) ** -0.5
+        normalized = (x.data - mean) * inv_std
+        ctx.save_for_backward(x, weight, bias)
+        ctx.normalized, ctx.inv_std, ctx.eps = autograd.from_numpy(normalized), autograd.from_numpy(inv_std), eps
+        y = normalized if weight is None else normalized * weight.data.reshape(inv_std.shape)
+        return autograd.from_numpy(y if bias is None else y + bias.data.reshape(inv_std.shape))
+
+    @staticmethod
+    def backward(ctx: FunctionCtx, g: Tensor) -> tuple[Tensor | None, ...]:
+        x, weight, bias = ctx.saved_tensors
+        axes = (0, *range(2, x.ndim))
+        normalized, inv_std = ctx.normalized, ctx.inv_std
+        if autograd.is_grad_enabled():  # create_graph: x_hat as a function of x, so that it is differentiated too
+            centered = x - x.mean(axes, keepdim=True)
+            inv_std = ((centered * centered).mean(axes, keepdim=True) + ctx.eps) ** -0.5
+            normalized = centered * inv_std
+        g_sum, g_normalized_sum = g.sum(axes, keepdim=True), (g * normalized).sum(axes, keepdim=True)
+        count = x.numel() // g_sum.numel()
+        scale = inv_std if weight is None else inv_std * weight.reshape(inv_std.shape)
+        gx = (g - g_sum / count - normalized * (g_normalized_sum / count)) * scale
+        gw = g_normalized_sum.reshape(-1) if weight is not None else None
+        gb = g_sum.reshape(-1) if bias is not None else None
+        return gx, gw, gb, None, None, None
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape: int | Sequence[int],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x - mean) / sqrt(var + eps) * weight + bias over the last dims, those of ``normalized_shape``."""
+    normalized = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if input.shape[input.ndim - len(normalized) :] != normalized or len(normalized) > input.ndim:
+        raise RuntimeError(
+            f"layer_norm: Given normalized_shape={list(normalized)}, expected input with shape "
+            f"[*, {', '.join(map(str, normalized))}], but got input of size {list(input.shape)}"
+        )
+    axes = tuple(range(input.ndim - len(normalized), input.ndim))
+    centered = input - input.mean(axes, keepdim=True)
+    y = centered * ((centered * centered).mean(axes, keepdim=True) + eps) ** -0.5
+    if weight is not None:
+        y = y * weight
+    return y if bias is None else y + bias
 
 
 class _BatchNorm(Module):
@@ -61,7 +162,7 @@ class _BatchNorm(Module):
                 momentum = 1.0 / int(self.num_batches_tracked.item())
         use_batch_stats = self.training or (self.running_mean is None and self.running_var is None)
         update = not self.training or self.track_running_stats  # in training, only tracked statistics move
-        return F.batch_norm(
+        return batch_norm(
             input,
             self.running_mean if update else None,
             self.running_var if update else None,
@@ -110,7 +211,7 @@ class LayerNorm(Module):
         self.bias = Parameter(autograd.zeros(self.normalized_shape)) if elementwise_affine and bias else None
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+        return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         affine = f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"

@@ -311,3 +311,19 @@ def test_torch_twin_of_a_cnn_gives_the_same_outputs():
     theirs = torch_twin(ours.eval(), build(torch.nn)).eval()
     x = random_like((3, 1, 6, 6), 1)
     assert_close(ours(leaf(x)), theirs(to_torch(x)))
+
+
+def test_batch_norm_second_derivatives_match_torch():
+    """Training-mode batch norm is one op whose backward is recorded under create_graph: its gradient's gradient."""
+    x, w, b = random_like((4, 3, 2, 2)), random_like((3,), 1), random_like((3,), 2)
+    results = []
+    for lib, make, grad in ((nn.functional, leaf, autograd.grad), (torch.nn.functional, to_torch, torch.autograd.grad)):
+        xs, ws, bs = make(x), make(w), make(b)
+        y = lib.batch_norm(xs, None, None, ws, bs, training=True)
+        upstream = make(random_like(tuple(y.shape), 3))
+        gx, gw = grad([y], [xs, ws], [upstream], create_graph=True)
+        r1, r2 = make(random_like(x.shape, 4), requires_grad=False), make(random_like(w.shape, 5), requires_grad=False)
+        ((gx * gx * r1).sum() + (gw * r2).sum()).backward()
+        results.append((xs.grad, ws.grad, upstream.grad))
+    for ours, theirs in zip(*results):
+        assert_close(ours, theirs, rtol=1e-8, atol=1e-10)
