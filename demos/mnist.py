@@ -342,6 +342,8 @@ def load_model(path: str | Path, hidden: Sequence[int] | None = None) -> tuple[n
     elif metrics.is_file():
         recipe.update(json.loads(metrics.read_text())["recipe"])
     if hidden is not None:
+        if recipe["model"] == "cnn":
+            raise ValueError(f"--hidden sets the MLP's hidden layer sizes; {path} holds the CNN, which has none")
         recipe["hidden"] = list(hidden)
     model = make_model(recipe)
     try:
@@ -384,6 +386,8 @@ def hidden_sizes(text: str) -> list[int]:
 def make_recipe(args: argparse.Namespace) -> dict[str, Any]:
     """The default recipe, then the model's changes, then the preset's, then every option given on the command line."""
     given = {key: getattr(args, key) for key in DEFAULT_RECIPE if getattr(args, key, None) is not None}
+    if given.get("model") == "cnn" and "hidden" in given:
+        raise ValueError("--hidden sets the MLP's hidden layer sizes; the CNN (--model cnn) has none")
     model = MODEL_RECIPES[given.get("model", DEFAULT_RECIPE["model"])]
     return {**DEFAULT_RECIPE, **model, **PRESETS.get(args.preset, {}), **given}
 
@@ -429,7 +433,11 @@ def make_parser() -> argparse.ArgumentParser:
     train_cmd = commands.add_parser("train", help="train a model", description=about)
     blog = "the blog post's recipe: MSE on one-hot labels, SGD lr 1, batch 6000, 200 epochs, pixels not standardized"
     train_cmd.add_argument("--preset", choices=sorted(PRESETS), help=f"start from a recipe; blog: {blog}")
-    cnn = f"cnn: two convolutions with batch norm and pooling, then linear layers ({MODEL_RECIPES['cnn']})"
+    cnn_recipe = MODEL_RECIPES["cnn"]
+    cnn = (
+        f"cnn: two convolutions with batch norm and pooling, then linear layers (lr {cnn_recipe['lr']:g}, "
+        f"batch {cnn_recipe['batch_size']}, {cnn_recipe['epochs']} epochs)"
+    )
     train_cmd.add_argument(
         "--model", choices=sorted(MODEL_RECIPES), help=f"mlp: the blog post's network (default); {cnn}"
     )

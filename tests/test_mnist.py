@@ -160,6 +160,8 @@ def test_seed_listing_trains_saves_and_predicts(tmp_path: Path) -> None:
 def test_train_command_with_model_cnn_takes_the_cnn_recipe() -> None:
     recipe = mnist.make_recipe(mnist.make_parser().parse_args(["train", "--model", "cnn", "--epochs", "2"]))
     assert recipe == {**mnist.DEFAULT_RECIPE, **mnist.MODEL_RECIPES["cnn"], "model": "cnn", "epochs": 2}
+    with pytest.raises(SystemExit, match="error: --hidden sets the MLP's hidden layer sizes; the CNN"):
+        mnist.main(["train", "--model", "cnn", "--hidden", "10"])
 
 
 def test_cnn_loss_falls_on_a_subset_and_its_file_says_what_it_holds(tmp_path: Path) -> None:
