@@ -4,7 +4,6 @@ layers ``BatchNorm1d BatchNorm2d`` (with running statistics kept as buffers) and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -26,24 +25,15 @@ def batch_norm(
     """(x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1). Training normalizes by the
     batch's statistics (the biased variance) and moves the running ones towards them by ``momentum``
     (with the unbiased variance); otherwise the running statistics are used."""
-    shape = (1, input.shape[1]) + (1,) * (input.ndim - 2) if input.ndim > 1 else (-1,)
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm: expected an input of at least 2 dims (N, C, ...), got size {list(input.shape)}")
+    shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
     if training:
-        axes = (0, *range(2, input.ndim))
-        count = input.numel() // max(input.shape[1] if input.ndim > 1 else 1, 1)
-        if count <= 1:
+        if input.numel() // max(input.shape[1], 1) <= 1:
             raise ValueError(
                 f"Expected more than 1 value per channel when training, got input size {list(input.shape)}"
             )
-        mean = input.data.mean(axes, keepdims=True)
-        var = np.square(input.data - mean).mean(axes, keepdims=True)
-        with autograd.no_grad():
-            if running_mean is not None:
-                running_mean.mul_(1 - momentum).add_(autograd.from_numpy(mean.reshape(-1) * momentum))
-            if running_var is not None:
-                running_var.mul_(1 - momentum).add_(
-                    autograd.from_numpy(var.reshape(-1) * (momentum * count / (count - 1)))
-                )
-        return BatchNormalize.apply(input, weight, bias, mean, var, eps)
+        return BatchNormalize.apply(input, weight, bias, running_mean, running_var, momentum, eps)
     if running_mean is None or running_var is None:
         raise ValueError("batch_norm: running_mean and running_var are needed when not training")
     scale = (running_var.reshape(shape) + eps) ** -0.5
@@ -54,8 +44,9 @@ def batch_norm(
 
 
 class BatchNormalize(Function):
-    """y = x_hat * weight + bias with x_hat = (x - mean) / sqrt(var + eps) by the batch's own statistics,
-    as one op. Its backward is the closed form
+    """y = x_hat * weight + bias with x_hat = (x - mean) / sqrt(var + eps) by the batch's own statistics
+    (the biased variance), as one op that also moves the running statistics, when given, towards them
+    by ``momentum`` (with the unbiased variance), as PyTorch's does. Its backward is the closed form
 
         dx = weight / sqrt(var + eps) * (g - mean(g) - x_hat * mean(g * x_hat)),  dweight = sum(g * x_hat),
         dbias = sum(g)   (means and sums over all dims but the channels),
@@ -65,14 +56,32 @@ class BatchNormalize(Function):
 
     @staticmethod
     def forward(
-        ctx: FunctionCtx, x: Tensor, weight: Tensor | None, bias: Tensor | None, mean: Any, var: Any, eps: float
+        ctx: FunctionCtx,
+        x: Tensor,
+        weight: Tensor | None,
+        bias: Tensor | None,
+        running_mean: Tensor | None,
+        running_var: Tensor | None,
+        momentum: float,
+        eps: float,
     ) -> Tensor:
+        axes = (0, *range(2, x.ndim))
+        count = x.numel() // x.shape[1]
+        mean = x.data.mean(axes, keepdims=True)
+        normalized = x.data - mean
+        var = np.square(normalized).mean(axes, keepdims=True)
+        if running_mean is not None:
+            running_mean.mul_(1 - momentum).add_(autograd.from_numpy(mean.reshape(-1) * momentum))
+        if running_var is not None:
+            running_var.mul_(1 - momentum).add_(autograd.from_numpy(var.reshape(-1) * (momentum * count / (count - 1))))
         inv_std = (var + eps) ** -0.5
-        normalized = (x.data - mean) * inv_std
+        normalized *= inv_std
         ctx.save_for_backward(x, weight, bias)
         ctx.normalized, ctx.inv_std, ctx.eps = autograd.from_numpy(normalized), autograd.from_numpy(inv_std), eps
         y = normalized if weight is None else normalized * weight.data.reshape(inv_std.shape)
-        return autograd.from_numpy(y if bias is None else y + bias.data.reshape(inv_std.shape))
+        if bias is not None:
+            y = y + bias.data.reshape(inv_std.shape)
+        return autograd.from_numpy(y)
 
     @staticmethod
     def backward(ctx: FunctionCtx, g: Tensor) -> tuple[Tensor | None, ...]:
@@ -89,7 +98,7 @@ class BatchNormalize(Function):
         gx = (g - g_sum / count - normalized * (g_normalized_sum / count)) * scale
         gw = g_normalized_sum.reshape(-1) if weight is not None else None
         gb = g_sum.reshape(-1) if bias is not None else None
-        return gx, gw, gb, None, None, None
+        return gx, gw, gb, None, None, None, None
 
 
 def layer_norm(
