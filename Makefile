@@ -35,6 +35,7 @@ bench: $(SETUP)
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) -m benchmarks.scalar
 	$(PY) -m benchmarks.mnist
+	$(PY) -m benchmarks.cnn
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache

@@ -14,6 +14,7 @@ from typing import Any
 from autograd.anomaly import detect_anomaly
 from autograd.backprop import backward, grad
 from autograd.capture import record_forward
+from autograd.convolution import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
 from autograd.creation import (
     Generator,
     arange,
@@ -61,6 +62,16 @@ from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_e
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.graph import Node
 from autograd.movement import cat, stack
+from autograd.pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+)
 from autograd.serialization import load, save
 from autograd.stepper import draw_backward
 from autograd.tensor import Tensor
@@ -254,6 +265,20 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "avg_pool3d",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "max_pool1d",
+    "max_pool2d",
+    "max_pool3d",
     "abs",
     "argmax",
     "argmin",

@@ -1,12 +1,15 @@
-"""Train, evaluate and use the blog post's MNIST classifier, a 784-200-200-200-10 ReLU network.
+"""Train, evaluate and use the blog post's MNIST classifier, a 784-200-200-200-10 ReLU network, or a CNN.
 
     python -m demos.mnist train [--epochs 4] [--preset blog] ...   # writes runs/<name>/
+    python -m demos.mnist train --model cnn                          # the convolutional network
     python -m demos.mnist eval --model runs/<name>/model.npz
     python -m demos.mnist predict --model runs/<name>/model.npz digit.png ...
 
 The default recipe (cross-entropy, Adam, batch 384, the learning rate warmed up then decayed
 to zero) passes 98% test accuracy in 4 epochs. ``--preset blog`` trains as the blog post's
 listing does instead: MSE on one-hot labels, SGD with lr 1, batch 6000, 200 epochs.
+``--model cnn`` trains two convolutions with batch norm and max pooling, then a linear head
+(batch 128, 4 epochs), to 99.2% and more. A saved model.npz names its recipe, model included.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ DATASETS = {
     ),
 }
 DEFAULT_RECIPE: dict[str, Any] = {
+    "model": "mlp",
     "dataset": "mnist",
     "hidden": [200, 200, 200],
     "loss": "ce",
@@ -63,6 +67,10 @@ DEFAULT_RECIPE: dict[str, Any] = {
     "epochs": 4,
     "normalize": True,
     "seed": 0,
+}
+MODEL_RECIPES: dict[str, dict[str, Any]] = {  # what each model changes in the default recipe
+    "mlp": {},
+    "cnn": {"lr": 4e-3, "batch_size": 128, "epochs": 4},
 }
 PRESETS: dict[str, dict[str, Any]] = {
     "blog": {
@@ -113,6 +121,23 @@ def build_model(hidden: Sequence[int], layers: ModuleType = nn) -> nn.Module:
     for i in range(len(sizes) - 1):
         modules += [layers.Linear(sizes[i], sizes[i + 1]), layers.ReLU()]
     return layers.Sequential(*modules[:-1])  # no ReLU after the last layer: it outputs logits
+
+
+def build_cnn(layers: ModuleType = nn) -> nn.Module:
+    """Two blocks of 3 x 3 convolution (32, then 64 channels), batch norm, ReLU and 2 x 2 max pooling
+    (28 x 28 -> 14 x 14 -> 7 x 7), then dropout and two linear layers to 10 logits; ``layers`` may be ``torch.nn``."""
+
+    def block(channels_in: int, channels_out: int) -> list[nn.Module]:
+        convolution = layers.Conv2d(channels_in, channels_out, 3, padding=1, bias=False)  # batch norm has the bias
+        return [convolution, layers.BatchNorm2d(channels_out), layers.ReLU(), layers.MaxPool2d(2)]
+
+    head = [layers.Flatten(), layers.Dropout(0.25), layers.Linear(64 * 7 * 7, 128), layers.ReLU(), layers.Dropout(0.25)]
+    return layers.Sequential(*block(1, 32), *block(32, 64), *head, layers.Linear(128, 10))
+
+
+def make_model(recipe: dict[str, Any], layers: ModuleType = nn) -> nn.Module:
+    """The recipe's model: the MLP of its hidden sizes, or the CNN."""
+    return build_cnn(layers) if recipe["model"] == "cnn" else build_model(recipe["hidden"], layers)
 
 
 def make_optimizer(name: str, params: Iterable[Any], lr: float, optim: ModuleType = nn.optim) -> Any:
@@ -169,11 +194,12 @@ def train_epoch(
     return total / count
 
 
-def predict_logits(model: Any, images: Any) -> np.ndarray:
-    """The model's outputs for ``images`` as a numpy array, in evaluation mode and without a graph."""
+def predict_logits(model: Any, images: Any, batch_size: int = 1000) -> np.ndarray:
+    """The model's outputs for ``images`` as a numpy array, in evaluation mode and without a graph,
+    ``batch_size`` images at a time (a CNN's intermediate maps for all of MNIST's test set would take GBs)."""
     model.eval()
     with autograd.no_grad():
-        return model(images).numpy()
+        return np.concatenate([model(images[i : i + batch_size]).numpy() for i in range(0, len(images), batch_size)])
 
 
 def train(recipe: dict[str, Any], out: Path, data_dir: str | Path | None = None, quiet: bool = False) -> dict[str, Any]:
@@ -182,7 +208,7 @@ def train(recipe: dict[str, Any], out: Path, data_dir: str | Path | None = None,
     test_set = load_dataset(recipe["dataset"], data_dir, False, recipe["normalize"])
     test_images, test_labels = whole(test_set)
     autograd.manual_seed(recipe["seed"])
-    model = build_model(recipe["hidden"])
+    model = make_model(recipe)
     loader = nn.data.DataLoader(
         train_set,
         batch_size=recipe["batch_size"],
@@ -222,7 +248,7 @@ def train(recipe: dict[str, Any], out: Path, data_dir: str | Path | None = None,
         "train_seconds": sum(h["train_seconds"] for h in history),
     }
     out.mkdir(parents=True, exist_ok=True)
-    autograd.save(model.state_dict(), out / "model.npz")
+    save_model(model, recipe, out / "model.npz")
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     labels = DATASETS[recipe["dataset"]].labels
     plot_training_curve(history, out / "training_curve.png")
@@ -291,26 +317,40 @@ def plot_misclassified(
 
 
 # -- using a saved model -------------------------------------------------------------------
+RECIPE_KEY = "recipe"  # the entry of model.npz that holds the recipe, as JSON text
+
+
+def save_model(model: nn.Module, recipe: dict[str, Any], path: Path) -> None:
+    """The model's state_dict and, under RECIPE_KEY, its recipe (which model it is, how it was trained)."""
+    autograd.save({**model.state_dict(), RECIPE_KEY: np.array(json.dumps(recipe))}, path)
+
+
 def load_model(path: str | Path, hidden: Sequence[int] | None = None) -> tuple[nn.Module, dict[str, Any]]:
-    """The model saved at ``path`` and its recipe, read from the metrics.json beside it when there is one.
+    """The model saved at ``path`` and its recipe, read from the file itself, or else from the metrics.json
+    beside it when there is one.
 
     ``hidden`` overrides the recipe's hidden sizes; a file whose shapes don't fit is refused by name.
     """
     path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such model file")
+    state = autograd.load(path)
     metrics = path.with_name("metrics.json")
     recipe = dict(DEFAULT_RECIPE)
-    if metrics.is_file():
+    if RECIPE_KEY in state:
+        recipe.update(json.loads(str(state.pop(RECIPE_KEY))))
+    elif metrics.is_file():
         try:
             recipe.update(json.loads(metrics.read_text())["recipe"])
         except (ValueError, KeyError, TypeError) as err:  # not JSON, or JSON without a recipe
             raise ValueError(f"{metrics}: not a metrics.json written by train ({type(err).__name__}: {err})") from None
     if hidden is not None:
+        if recipe["model"] == "cnn":
+            raise ValueError(f"--hidden sets the MLP's hidden layer sizes; {path} holds the CNN, which has none")
         recipe["hidden"] = list(hidden)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such model file")
-    model = build_model(recipe["hidden"])
+    model = make_model(recipe)
     try:
-        model.load_state_dict(autograd.load(path))
+        model.load_state_dict(state)
     except RuntimeError as err:
         raise ValueError(
             f"{path} does not fit the model for it, of hidden sizes {recipe['hidden']} "
@@ -370,9 +410,12 @@ output_folder = checked(Path, lambda path: not path.exists() or path.is_dir(), "
 
 
 def make_recipe(args: argparse.Namespace) -> dict[str, Any]:
-    """The default recipe, then the preset's changes, then every option given on the command line."""
+    """The default recipe, then the model's changes, then the preset's, then every option given on the command line."""
     given = {key: getattr(args, key) for key in DEFAULT_RECIPE if getattr(args, key, None) is not None}
-    return {**DEFAULT_RECIPE, **PRESETS.get(args.preset, {}), **given}
+    if given.get("model") == "cnn" and "hidden" in given:
+        raise ValueError("--hidden sets the MLP's hidden layer sizes; the CNN (--model cnn) has none")
+    model = MODEL_RECIPES[given.get("model", DEFAULT_RECIPE["model"])]
+    return {**DEFAULT_RECIPE, **model, **PRESETS.get(args.preset, {}), **given}
 
 
 def run_train(args: argparse.Namespace) -> None:
@@ -416,6 +459,14 @@ def make_parser() -> argparse.ArgumentParser:
     train_cmd = commands.add_parser("train", help="train a model", description=about)
     blog = "the blog post's recipe: MSE on one-hot labels, SGD lr 1, batch 6000, 200 epochs, pixels not standardized"
     train_cmd.add_argument("--preset", choices=sorted(PRESETS), help=f"start from a recipe; blog: {blog}")
+    cnn_recipe = MODEL_RECIPES["cnn"]
+    cnn = (
+        f"cnn: two convolutions with batch norm and pooling, then linear layers (lr {cnn_recipe['lr']:g}, "
+        f"batch {cnn_recipe['batch_size']}, {cnn_recipe['epochs']} epochs)"
+    )
+    train_cmd.add_argument(
+        "--model", choices=sorted(MODEL_RECIPES), help=f"mlp: the blog post's network (default); {cnn}"
+    )
     train_cmd.add_argument("--dataset", choices=sorted(DATASETS), help=f"default: {default['dataset']}")
     train_cmd.add_argument(
         "--data-dir", type=existing_folder, help="folder of the IDX files (default: the dataset's usual folder)"

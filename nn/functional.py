@@ -1,5 +1,5 @@
-"""Functional forms of activations, padding and losses (``torch.nn.functional``), built on autograd's
-public API.
+"""Functional forms of layers, activations, padding and losses (``torch.nn.functional``), built on
+autograd's public API.
 
 Everything here serves both engines: a Tensor, or for the scalar engine a ``Value`` (activations)
 and lists of Values (losses, softmax over a row), with one formula each. The activations are
@@ -18,6 +18,7 @@ import numpy as np
 import autograd
 from autograd import Function, FunctionCtx, Tensor, Value
 from autograd.value import logsumexp
+from nn.normalization import batch_norm, layer_norm
 
 relu, sigmoid, tanh = autograd.relu, autograd.sigmoid, autograd.tanh
 
@@ -276,6 +277,46 @@ def one_hot(labels: Any, num_classes: int = -1) -> Tensor:
     return autograd.from_numpy((labels[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
+# -- convolution, pooling, normalization, dropout, embedding ------------------------------------
+conv1d, conv2d, conv3d = autograd.conv1d, autograd.conv2d, autograd.conv3d
+conv_transpose1d, conv_transpose2d, conv_transpose3d = (
+    autograd.conv_transpose1d,
+    autograd.conv_transpose2d,
+    autograd.conv_transpose3d,
+)
+max_pool1d, max_pool2d, max_pool3d = autograd.max_pool1d, autograd.max_pool2d, autograd.max_pool3d
+avg_pool1d, avg_pool2d, avg_pool3d = autograd.avg_pool1d, autograd.avg_pool2d, autograd.avg_pool3d
+adaptive_avg_pool1d, adaptive_avg_pool2d = autograd.adaptive_avg_pool1d, autograd.adaptive_avg_pool2d
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Each element zeroed with probability p and the rest scaled by 1 / (1 - p), so the expected value
+    is kept; the identity when not training. The mask is drawn from autograd's default generator."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    kept = autograd.default_generator.rng.random(input.shape, dtype=np.float32) >= p
+    scale = autograd.from_numpy((kept * (1 / (1 - p) if p < 1 else 0.0)).astype(input.dtype))
+    return input.mul_(scale) if inplace else input * scale
+
+
+def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Row ``input[...]`` of ``weight`` for each index; the row at ``padding_idx`` gets no gradient."""
+    indices = autograd.as_tensor(input)
+    if indices.dtype.kind not in "iu":
+        raise RuntimeError(f"embedding: indices must be integers (int64 or int32), got {indices.dtype}")
+    rows = weight.shape[0]
+    if indices.numel() and (indices.data.min() < 0 or indices.data.max() >= rows):
+        bad = indices.data[(indices.data < 0) | (indices.data >= rows)].flat[0]
+        raise IndexError(f"embedding: index out of range in self: indices must lie in [0, {rows}), got {bad}")
+    out = weight[indices]
+    if padding_idx is None:
+        return out
+    padding = (indices.data == padding_idx % rows)[..., None]
+    return autograd.where(padding, out.detach(), out)
+
+
 # -- losses ----------------------------------------------------------------------------
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -448,19 +489,37 @@ def _check_class_range(name: str, targets: np.ndarray, classes: int) -> None:
 
 
 __all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "avg_pool3d",
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "celu",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
     "cross_entropy",
+    "dropout",
     "elu",
+    "embedding",
     "gelu",
     "hardsigmoid",
     "hardswish",
     "hardtanh",
+    "layer_norm",
     "leaky_relu",
     "linear",
     "log_softmax",
     "logsigmoid",
+    "max_pool1d",
+    "max_pool2d",
+    "max_pool3d",
     "mish",
     "mse_loss",
     "nll_loss",

@@ -1,5 +1,6 @@
 """Layers: micrograd's scalar ``Neuron``/``Layer``/``MLP`` on Values, and PyTorch's tensor
-``Linear``/``Sequential``/``Flatten``. All are Modules, so they save, load and train alike."""
+``Linear``/``Sequential``/``Flatten``/``Dropout``/``Embedding``. All are Modules, so they save,
+load and train alike."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from autograd import Tensor, Value, default_generator
+from autograd import Tensor, Value, default_generator, no_grad
 from nn import functional as F
 from nn import init
 from nn.module import Module, Parameter
@@ -120,3 +121,45 @@ class Flatten(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return x.flatten(self.start_dim, self.end_dim)
+
+
+class Dropout(Module):
+    """In training, zeroes each element with probability ``p`` and scales the rest by 1 / (1 - p);
+    in eval mode, the identity."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        if not 0 <= p <= 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p, self.inplace = p, inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout(x, self.p, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Embedding(Module):
+    """A lookup table: index i -> row i of ``weight`` (num_embeddings x embedding_dim, starting N(0, 1)).
+    The row at ``padding_idx`` starts at zero and gets no gradient."""
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None) -> None:
+        if padding_idx is not None:
+            if not -num_embeddings <= padding_idx < num_embeddings:
+                raise ValueError(
+                    f"Embedding: padding_idx must be within num_embeddings ({num_embeddings}), got {padding_idx}"
+                )
+            padding_idx %= num_embeddings
+        self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
+        self.weight = Parameter(Tensor(num_embeddings, embedding_dim))
+        init.normal_(self.weight)
+        if padding_idx is not None:
+            with no_grad():
+                self.weight[padding_idx] = 0
+
+    def forward(self, indices: Tensor) -> Tensor:
+        return F.embedding(indices, self.weight, self.padding_idx)
+
+    def extra_repr(self) -> str:
+        text = f"{self.num_embeddings}, {self.embedding_dim}"
+        return text if self.padding_idx is None else f"{text}, padding_idx={self.padding_idx}"

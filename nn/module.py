@@ -3,6 +3,8 @@
 Parameters and sub-modules are found by attribute: a ``Parameter``, a ``Value``
 or a ``Module`` assigned to ``self`` (or a list of them) is registered under
 its attribute name, so ``state_dict`` keys read ``fc1.weight`` or ``layers.0.w.3``.
+Buffers, state that is saved but not learned (BatchNorm's running statistics),
+are named by ``register_buffer``.
 """
 
 from __future__ import annotations
@@ -81,15 +83,45 @@ class Module:
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Learnable]]:
         """(dotted name, parameter) pairs in registration order; a shared parameter appears once."""
+        return self._named_tensors(prefix, with_buffers=False)
+
+    def _named_tensors(self, prefix: str, with_buffers: bool) -> Iterator[tuple[str, Learnable]]:
+        """Module by module: its parameters (each once), then with ``with_buffers`` its persistent buffers."""
         seen: set[int] = set()
         for module_name, module in self.named_modules(prefix):
+            dotted = f"{module_name}." if module_name else ""
             for name, p in module._members():
                 if isinstance(p, (Parameter, Value)) and id(p) not in seen:
                     seen.add(id(p))
-                    yield (f"{module_name}.{name}" if module_name else name), p
+                    yield dotted + name, p
+            if with_buffers:
+                for name, persistent in vars(module).get("_buffers", {}).items():
+                    if persistent and getattr(module, name) is not None:
+                        yield dotted + name, getattr(module, name)
 
     def parameters(self) -> Iterator[Learnable]:
         return (p for _, p in self.named_parameters())
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Keep ``tensor`` as ``self.<name>``: state that is not learned, saved in ``state_dict``
+        unless ``persistent`` is False. Assigning another Tensor to the name later replaces it."""
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign a {type(tensor).__name__} as buffer {name!r} (a Tensor or None is needed)")
+        if "." in name or not name:
+            raise KeyError(f"buffer name can't be empty or contain '.', got {name!r}")
+        vars(self).setdefault("_buffers", {})[name] = persistent
+        setattr(self, name, tensor)
+
+    def named_buffers(self, prefix: str = "", persistent_only: bool = False) -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer) pairs of this module and its sub-modules; None buffers are left out."""
+        for module_name, module in self.named_modules(prefix):
+            for name, persistent in vars(module).get("_buffers", {}).items():
+                buffer = getattr(module, name)
+                if buffer is not None and (persistent or not persistent_only):
+                    yield (f"{module_name}.{name}" if module_name else name), buffer
+
+    def buffers(self) -> Iterator[Tensor]:
+        return (b for _, b in self.named_buffers())
 
     # -- modes and gradients -----------------------------------------------------
     def train(self, mode: bool = True) -> Module:
@@ -117,8 +149,8 @@ class Module:
         dtype = as_dtype(dtype)
         if not is_floating(dtype):
             raise TypeError(f"Module.to only accepts floating point dtypes, but got dtype={dtype}")
-        for p in self.parameters():
-            if isinstance(p, Tensor) and p.is_floating_point():  # as in PyTorch: integer parameters keep their dtype
+        for p in (*self.parameters(), *self.buffers()):
+            if isinstance(p, Tensor) and p.is_floating_point():  # as in PyTorch: integer tensors keep their dtype
                 p.data, p.grad = p.data.astype(dtype), None
         return self
 
@@ -133,20 +165,21 @@ class Module:
 
     # -- saving and loading --------------------------------------------------------
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
-        """Name -> numpy array of every parameter (PyTorch's key names); tensor arrays are shared, not copied."""
-        return OrderedDict((name, np.asarray(p.data)) for name, p in self.named_parameters())
+        """Name -> numpy array of every parameter and persistent buffer, in PyTorch's order and with its
+        key names (each module's parameters, then its buffers, then its sub-modules'); arrays are shared."""
+        return OrderedDict((name, np.asarray(t.data)) for name, t in self._named_tensors("", with_buffers=True))
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy arrays into the parameters by name; errors name every missing, unexpected, misshapen or
-        non-numeric key, and a refused state_dict changes no parameter."""
+        """Copy arrays into the parameters and buffers by name; errors name every missing, unexpected,
+        misshapen or non-numeric key, and a refused state_dict changes nothing."""
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like (name -> array), got {type(state_dict).__name__}")
-        params = dict(self.named_parameters())
+        tensors = dict(self._named_tensors("", with_buffers=True))
         arrays = {k: np.asarray(v.data if isinstance(v, Tensor) else v) for k, v in state_dict.items()}
-        missing = [k for k in params if k not in arrays]
-        unexpected = [k for k in arrays if k not in params]
+        missing = [k for k in tensors if k not in arrays]
+        unexpected = [k for k in arrays if k not in tensors]
         errors = []
-        for k, p in params.items():
+        for k, p in tensors.items():
             found = arrays.get(k)
             if found is not None and found.dtype.kind not in "biuf":  # bool, int, uint, float
                 errors.append(f"{k} is not numeric: the checkpoint holds {found.dtype} data")
@@ -159,7 +192,7 @@ class Module:
         if errors:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
         with autograd.no_grad():
-            for k, p in params.items():
+            for k, p in tensors.items():
                 if k not in arrays:
                     continue
                 if isinstance(p, Value):  # a Value holds a Python float, not an array to copy into

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 import autograd
+import nn
 from demos import mnist
 from demos.vision.digits import prepare_digit
 
@@ -153,3 +154,39 @@ def test_seed_listing_trains_saves_and_predicts(tmp_path: Path) -> None:
     assert "Epoch [1/1], Loss: " in result.stdout
     assert "Predicted label: " in result.stdout
     assert (tmp_path / "best.pt").is_file()
+
+
+# -- the CNN ------------------------------------------------------------------------------------
+def test_train_command_with_model_cnn_takes_the_cnn_recipe() -> None:
+    recipe = mnist.make_recipe(mnist.make_parser().parse_args(["train", "--model", "cnn", "--epochs", "2"]))
+    assert recipe == {**mnist.DEFAULT_RECIPE, **mnist.MODEL_RECIPES["cnn"], "model": "cnn", "epochs": 2}
+    with pytest.raises(SystemExit, match="error: --hidden sets the MLP's hidden layer sizes; the CNN"):
+        mnist.main(["train", "--model", "cnn", "--hidden", "10"])
+
+
+def test_cnn_loss_falls_on_a_subset_and_its_file_says_what_it_holds(tmp_path: Path) -> None:
+    """A few steps of the CNN on 1,280 training images; then its saved file rebuilds it for eval and predict."""
+    train_set = mnist.load_dataset("mnist", None, train=True, normalize=True)
+    images, labels = train_set.__getitems__(np.arange(1280))  # one batch, as the DataLoader fetches it
+    recipe = {**mnist.DEFAULT_RECIPE, **mnist.MODEL_RECIPES["cnn"], "model": "cnn"}
+    autograd.manual_seed(0)
+    model = mnist.make_model(recipe)
+    optimizer = mnist.make_optimizer("adam", model.parameters(), 2e-3)
+    batches = [(images[i : i + 64], labels[i : i + 64]) for i in range(0, 1280, 64)]
+    losses = []
+    for batch in batches:
+        losses.append(mnist.train_epoch(model, [batch], optimizer, mnist.make_loss("ce"), iter([2e-3]), quiet=True))
+    assert np.mean(losses[:3]) > 2.0 and np.mean(losses[-3:]) < 0.5 * np.mean(losses[:3])
+
+    path = tmp_path / "model.npz"
+    mnist.save_model(model, recipe, path)
+    assert json.loads(str(autograd.load(path)["recipe"]))["model"] == "cnn"
+    loaded, loaded_recipe = mnist.load_model(path)  # no metrics.json beside it: the file alone says it
+    assert loaded_recipe == recipe and isinstance(loaded[0], nn.Conv2d)
+    assert np.array_equal(loaded[1].running_var.numpy(), model[1].running_var.numpy())
+    test_images = images[:256]
+    assert np.allclose(mnist.predict_logits(loaded, test_images), mnist.predict_logits(model, test_images), atol=1e-6)
+    accuracy, per_class = mnist.evaluate(loaded, nn.data.TensorDataset(test_images, labels[:256]))
+    assert accuracy > 0.7 and per_class.shape == (10,)
+    samples = [ROOT / "demos" / "data" / "digits" / name for name in ("3-on-paper.png", "5.png")]
+    assert mnist.predict(loaded, loaded_recipe, samples).shape == (2, 10)

@@ -1,0 +1,441 @@
+"""Convolution in any number of spatial dims: ONE op, im2col and a matrix product, with its backward rules.
+
+im2col lays each output position's window of the zero-padded input out as one column of a matrix, so
+the convolution is one matrix product per group of channels. With ``x_pad`` the padded input, ``s``
+the stride and ``d`` the dilation, the op and its two adjoints are::
+
+    convolution(x, w)            y[n, o, p] = sum_{c, q} x_pad[n, c, p s + q d] w[o, c, q]
+    convolution_transpose(g, w)  dx: each g[n, o, p] sent back through w to the inputs it read (col2im)
+    convolution_weight(x, g)     dw[o, c, q] = sum_{n, p} g[n, o, p] x_pad[n, c, p s + q d]
+
+Each one's backward rule is made of the other two, so gradients are differentiable again
+(``create_graph=True``), and ``conv_transpose*d`` is ``convolution_transpose`` itself: the adjoint of
+the convolution whose output has the shape of its input.
+
+Matrices run over output positions in (channel, sample, position) order, so results come out as
+channel-major memory behind the usual (sample, channel, ...) shape: the next layer's im2col reads it
+along its rows, and the gradient that comes back is laid out as the matrix product wants it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from autograd.graph import rule_for
+from autograd.tensor import record
+
+if TYPE_CHECKING:
+    from autograd.tensor import Tensor
+
+Size = int | Sequence[int]
+
+
+class Geometry(NamedTuple):
+    """How a kernel sweeps the spatial dims of an input: per dim, the kernel's size, stride and
+    dilation, the padding (before, after), and the input's and output's sizes; channels in ``groups``."""
+
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    padding: tuple[tuple[int, int], ...]
+    in_size: tuple[int, ...]
+    out_size: tuple[int, ...]
+    groups: int = 1
+
+
+def geometry(
+    in_size: Sequence[int],
+    kernel: Sequence[int],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    padding: Sequence[tuple[int, int]],
+    groups: int = 1,
+) -> Geometry:
+    """The Geometry of a sweep; each output size is floor((n + before + after - d (k - 1) - 1) / s) + 1."""
+    out_size = tuple(
+        (n + lo + hi - d * (k - 1) - 1) // s + 1
+        for n, k, s, d, (lo, hi) in zip(in_size, kernel, stride, dilation, padding)
+    )
+    return Geometry(tuple(kernel), tuple(stride), tuple(dilation), tuple(padding), tuple(in_size), out_size, groups)
+
+
+# -- the public functions, as torch.nn.functional's ------------------------------------------------
+def conv1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Size = 1,
+    padding: Size | str = 0,
+    dilation: Size = 1,
+    groups: int = 1,
+) -> Tensor:
+    """1-d convolution of (N, C_in, L) by a weight of shape (C_out, C_in / groups, k)."""
+    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Size = 1,
+    padding: Size | str = 0,
+    dilation: Size = 1,
+    groups: int = 1,
+) -> Tensor:
+    """2-d convolution of (N, C_in, H, W) by a weight of shape (C_out, C_in / groups, kH, kW)."""
+    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Size = 1,
+    padding: Size | str = 0,
+    dilation: Size = 1,
+    groups: int = 1,
+) -> Tensor:
+    """3-d convolution of (N, C_in, D, H, W) by a weight of shape (C_out, C_in / groups, kD, kH, kW)."""
+    return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv_transpose1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Size = 1,
+    padding: Size = 0,
+    output_padding: Size = 0,
+    groups: int = 1,
+    dilation: Size = 1,
+) -> Tensor:
+    """The adjoint of conv1d: (N, C_in, L) by a weight of shape (C_in, C_out / groups, k)."""
+    return _conv_transpose(
+        "conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups, dilation
+    )
+
+
+def conv_transpose2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Size = 1,
+    padding: Size = 0,
+    output_padding: Size = 0,
+    groups: int = 1,
+    dilation: Size = 1,
+) -> Tensor:
+    """The adjoint of conv2d: (N, C_in, H, W) by a weight of shape (C_in, C_out / groups, kH, kW)."""
+    return _conv_transpose(
+        "conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups, dilation
+    )
+
+
+def conv_transpose3d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Size = 1,
+    padding: Size = 0,
+    output_padding: Size = 0,
+    groups: int = 1,
+    dilation: Size = 1,
+) -> Tensor:
+    """The adjoint of conv3d: (N, C_in, D, H, W) by a weight of shape (C_in, C_out / groups, kD, kH, kW)."""
+    return _conv_transpose(
+        "conv_transpose3d", 3, input, weight, bias, stride, padding, output_padding, groups, dilation
+    )
+
+
+def _conv(
+    op: str,
+    dims: int,
+    x: Tensor,
+    w: Tensor,
+    b: Tensor | None,
+    stride: Size,
+    padding: Size | str,
+    dilation: Size,
+    groups: int,
+) -> Tensor:
+    x, unbatched = batched(op, dims, x)
+    _check_operands(op, dims, x, w, b, groups, transposed=False)
+    stride, dilation = sizes(op, "stride", stride, dims), sizes(op, "dilation", dilation, dims)
+    kernel = w.shape[2:]
+    if isinstance(padding, str):
+        pads = _named_padding(op, padding, kernel, stride, dilation)
+    else:
+        pads = tuple((p, p) for p in sizes(op, "padding", padding, dims, least=0))
+    geo = geometry(x.shape[2:], kernel, stride, dilation, pads, groups)
+    check_fits(op, geo)
+    y = convolution(x, w, b, geo)
+    return y.squeeze(0) if unbatched else y
+
+
+def _conv_transpose(
+    op: str,
+    dims: int,
+    x: Tensor,
+    w: Tensor,
+    b: Tensor | None,
+    stride: Size,
+    padding: Size,
+    output_padding: Size,
+    groups: int,
+    dilation: Size,
+) -> Tensor:
+    if isinstance(padding, str):
+        raise TypeError(f"{op}(): argument 'padding' must be an int or a tuple of ints, not the string {padding!r}")
+    x, unbatched = batched(op, dims, x)
+    _check_operands(op, dims, x, w, b, groups, transposed=True)
+    stride, dilation = sizes(op, "stride", stride, dims), sizes(op, "dilation", dilation, dims)
+    padding = sizes(op, "padding", padding, dims, least=0)
+    extra = sizes(op, "output_padding", output_padding, dims, least=0)
+    if any(e >= s and e >= d for e, s, d in zip(extra, stride, dilation)):
+        raise RuntimeError(
+            f"{op}: output padding must be smaller than either stride or dilation, but got "
+            f"output_padding={list(extra)}, stride={list(stride)}, dilation={list(dilation)}"
+        )
+    kernel = w.shape[2:]
+    in_size = tuple(
+        (n - 1) * s - 2 * p + d * (k - 1) + e + 1
+        for n, k, s, d, p, e in zip(x.shape[2:], kernel, stride, dilation, padding, extra)
+    )
+    if any(n < 1 for n in in_size):
+        raise RuntimeError(
+            f"{op}: Given input size per channel: ({' x '.join(map(str, x.shape[2:]))}). Calculated output size per "
+            f"channel: ({' x '.join(map(str, in_size))}). Output size is too small"
+        )
+    geo = geometry(in_size, kernel, stride, dilation, tuple((p, p) for p in padding), groups)
+    geo = geo._replace(out_size=x.shape[2:])  # output_padding beyond the stride is out of every window's reach
+    y = convolution_transpose(x, w, b, geo)
+    return y.squeeze(0) if unbatched else y
+
+
+# -- the op and its two adjoints --------------------------------------------------------------------
+def convolution(x: Tensor, w: Tensor, b: Tensor | None, geo: Geometry) -> Tensor:
+    """x (*) w + b: each group's weight matrix times its im2col matrix."""
+    columns = im2col(x.data, geo)
+    y = _per_group(np.matmul, _weight_matrix(w.data, geo.groups), columns)  # (G, O / G, N L)
+    y = _from_matrix(y, x.shape[0], geo.out_size)
+    if b is not None:
+        y += b.data.reshape((-1,) + (1,) * len(geo.kernel))
+    keep = columns if w.requires_grad else None  # the weight's gradient reads them again
+    return record(y, (x, w) if b is None else (x, w, b), _convolution_backward, (geo, keep))
+
+
+@rule_for("convolution", saves=(0, 1))
+def _convolution_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, ...]:
+    # dy = dx (*) w + x (*) dw + db: the adjoints in x and w, and g summed over all but the channels
+    x, w = out._inputs[:2]
+    geo, columns = out._ctx
+    gx = convolution_transpose(g, w, None, geo) if x.requires_grad else None
+    gw = convolution_weight(x, g, geo, columns) if w.requires_grad else None
+    return (gx, gw) + _bias_gradient(out, g)
+
+
+def convolution_transpose(g: Tensor, w: Tensor, b: Tensor | None, geo: Geometry) -> Tensor:
+    """The adjoint of ``convolution(., w)`` (+ b): g's matrix times the weights, folded back (col2im)."""
+    columns = _per_group(_weights_transposed_times, _weight_matrix(w.data, geo.groups), _to_matrix(g.data, geo.groups))
+    x = col2im(columns, g.shape[0], geo)
+    if b is not None:
+        x += b.data.reshape((-1,) + (1,) * len(geo.kernel))
+    return record(x, (g, w) if b is None else (g, w, b), _convolution_transpose_backward, geo)
+
+
+@rule_for("convolution_transpose", saves=(0, 1))
+def _convolution_transpose_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, ...]:
+    # <g, T(a, w)> = <g (*) w, a>: a's gradient is the convolution of g, w's correlates g with a
+    a, w = out._inputs[:2]
+    geo = out._ctx
+    ga = convolution(g, w, None, geo) if a.requires_grad else None
+    gw = convolution_weight(g, a, geo) if w.requires_grad else None
+    return (ga, gw) + _bias_gradient(out, g)
+
+
+def convolution_weight(x: Tensor, g: Tensor, geo: Geometry, columns: np.ndarray | None = None) -> Tensor:
+    """The adjoint of ``convolution(x, .)``: x's windows correlated with g; ``columns``: x's im2col, if at hand."""
+    columns = im2col(x.data, geo) if columns is None else columns
+    w = _per_group(_times_columns_transposed, _to_matrix(g.data, geo.groups), columns)
+    w = w.reshape(g.shape[1], x.shape[1] // geo.groups, *geo.kernel)
+    return record(w, (x, g), _convolution_weight_backward, geo)
+
+
+@rule_for("convolution_weight", saves=(0, 1))
+def _convolution_weight_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:
+    # <g, W(x, y)> = <x (*) g, y>: x's gradient is y sent back through g, y's is x convolved by g
+    x, y = out._inputs
+    geo = out._ctx
+    gx = convolution_transpose(y, g, None, geo) if x.requires_grad else None
+    gy = convolution(x, g, None, geo) if y.requires_grad else None
+    return gx, gy
+
+
+def _bias_gradient(out: Tensor, g: Tensor) -> tuple[Tensor | None, ...]:
+    """(d bias,) when the op had one (g summed over all dims but the channels), else ()."""
+    if len(out._inputs) < 3:
+        return ()
+    return (g.sum((0, *range(2, g.ndim))) if out._inputs[2].requires_grad else None,)
+
+
+# -- im2col, col2im and the matrices ------------------------------------------------------------------
+def windows(padded: np.ndarray, geo: Geometry) -> np.ndarray:
+    """A view of shape (N, C, *out_size, *kernel): [n, c, p, q] is padded[n, c, p s + q d]."""
+    spatial = tuple(range(2, padded.ndim))
+    extent = tuple(d * (k - 1) + 1 for k, d in zip(geo.kernel, geo.dilation))
+    view = sliding_window_view(padded, extent, axis=spatial)
+    positions = tuple(slice(None, s * (n - 1) + 1, s) for s, n in zip(geo.stride, geo.out_size))
+    return view[(slice(None), slice(None), *positions, *(slice(None, None, d) for d in geo.dilation))]
+
+
+def pad(x: np.ndarray, padding: Sequence[tuple[int, int]], value: float = 0.0) -> np.ndarray:
+    """``x`` with its spatial dims (all after the first two) padded by ``value``."""
+    if not any(lo or hi for lo, hi in padding):
+        return x
+    return np.pad(x, ((0, 0), (0, 0), *padding), constant_values=value)
+
+
+def im2col(x: np.ndarray, geo: Geometry) -> np.ndarray:
+    """The (G, C/G * K, N * L) matrices of x's windows: a column per (sample, output position), a
+    row per (channel, kernel offset), for each of G groups; K and L count kernel and output positions."""
+    n, c = x.shape[:2]
+    dims = len(geo.kernel)
+    view = windows(pad(x, geo.padding), geo).reshape(n, geo.groups, c // geo.groups, *geo.out_size, *geo.kernel)
+    order = (1, 2, *range(3 + dims, 3 + 2 * dims), 0, *range(3, 3 + dims))  # G, C/G, kernel, N, out
+    return view.transpose(order).reshape(geo.groups, c // geo.groups * math.prod(geo.kernel), -1)
+
+
+def col2im(columns: np.ndarray, n: int, geo: Geometry) -> np.ndarray:
+    """The adjoint of im2col: each column's entries added back where they were read from, padding cut."""
+    groups, rows, _ = columns.shape
+    c = groups * rows // math.prod(geo.kernel)
+    columns = columns.reshape(c, *geo.kernel, n, *geo.out_size)
+    padded_size = tuple(size + lo + hi for size, (lo, hi) in zip(geo.in_size, geo.padding))
+    padded = np.zeros((c, n, *padded_size), dtype=columns.dtype)  # channel-major, as the matrices are
+    for offset in np.ndindex(*geo.kernel):
+        reach = tuple(
+            slice(q * d, q * d + s * (m - 1) + 1, s)
+            for q, d, s, m in zip(offset, geo.dilation, geo.stride, geo.out_size)
+        )
+        padded[(slice(None), slice(None), *reach)] += columns[(slice(None), *offset)]
+    inner = tuple(slice(lo, lo + size) for size, (lo, _) in zip(geo.in_size, geo.padding))
+    return padded[(slice(None), slice(None), *inner)].swapaxes(0, 1)
+
+
+def _weight_matrix(w: np.ndarray, groups: int) -> np.ndarray:
+    """(G, O / G, C / G * K): each group's weights, one row per output channel."""
+    return w.reshape(groups, w.shape[0] // groups, -1)
+
+
+def _to_matrix(y: np.ndarray, groups: int) -> np.ndarray:
+    """(N, O, *out) -> (G, O / G, N * L), the layout ``convolution`` computes its output in."""
+    return y.swapaxes(0, 1).reshape(groups, y.shape[1] // groups, -1)
+
+
+def _from_matrix(y: np.ndarray, n: int, out_size: tuple[int, ...]) -> np.ndarray:
+    """(G, O / G, N * L) -> (N, O, *out): a view, channel-major in memory."""
+    return y.reshape(-1, n, *out_size).swapaxes(0, 1)
+
+
+def _weights_transposed_times(w: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """w^T g: the columns of the input's gradient."""
+    return w.T @ g
+
+
+def _times_columns_transposed(g: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """g columns^T, as (columns g^T)^T: BLAS is many times slower on the first form, long and thin as it is."""
+    return (columns @ g.T).T
+
+
+def _per_group(matmul: Callable[[np.ndarray, np.ndarray], np.ndarray], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``matmul(a[g], b[g])`` for each group g, one BLAS call each (numpy's stacked matmul is far slower)."""
+    if len(a) == 1:
+        return matmul(a[0], b[0])[None]
+    return np.stack([matmul(a_g, b_g) for a_g, b_g in zip(a, b)])
+
+
+# -- checking arguments as PyTorch does ----------------------------------------------------------------
+def batched(op: str, dims: int, x: Tensor) -> tuple[Tensor, bool]:
+    """``x`` with a batch dim (added to an unbatched input), and whether it was added."""
+    if x.ndim not in (dims + 1, dims + 2):
+        raise RuntimeError(
+            f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {op}, but got input of size: "
+            f"{list(x.shape)}"
+        )
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"{op}: expected a floating point input, got {x.dtype} (convert it with .float())")
+    return (x.unsqueeze(0), True) if x.ndim == dims + 1 else (x, False)
+
+
+def sizes(op: str, name: str, value: Size, dims: int, least: int = 1) -> tuple[int, ...]:
+    """An int or a sequence of ``dims`` ints as a tuple, each at least ``least``."""
+    values = (value,) * dims if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(values) != dims or not all(isinstance(v, (int, np.integer)) for v in values):
+        raise RuntimeError(
+            f"{op}: expected {name} to be a single integer value or a list of {dims} values to match the "
+            f"convolution dimensions, but got {name}={value!r}"
+        )
+    if any(v < least for v in values):
+        raise RuntimeError(
+            f"{op}: {'negative' if least == 0 else 'non-positive'} {name} is not supported: {name}={value!r}"
+        )
+    return tuple(int(v) for v in values)
+
+
+def check_fits(op: str, geo: Geometry) -> None:
+    """The (dilated) kernel must fit in the padded input."""
+    padded = tuple(n + lo + hi for n, (lo, hi) in zip(geo.in_size, geo.padding))
+    extent = tuple(d * (k - 1) + 1 for k, d in zip(geo.kernel, geo.dilation))
+    if any(e > p for e, p in zip(extent, padded)):
+        raise RuntimeError(
+            f"{op}: Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+            f"Kernel size: ({' x '.join(map(str, extent))}). Kernel size can't be greater than actual input size"
+        )
+
+
+def _named_padding(
+    op: str, padding: str, kernel: Sequence[int], stride: Sequence[int], dilation: Sequence[int]
+) -> tuple[tuple[int, int], ...]:
+    """'valid' is no padding; 'same' pads d (k - 1) in all, the odd one after, so the output keeps the input's size."""
+    if padding == "valid":
+        return tuple((0, 0) for _ in kernel)
+    if padding != "same":
+        raise RuntimeError(f"{op}: Invalid padding string: {padding!r} (use 'same', 'valid' or numbers)")
+    if any(s != 1 for s in stride):
+        raise RuntimeError(f"{op}: padding='same' is not supported for strided convolutions")
+    return tuple((d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2) for k, d in zip(kernel, dilation))
+
+
+def _check_operands(op: str, dims: int, x: Tensor, w: Tensor, b: Tensor | None, groups: int, transposed: bool) -> None:
+    """Weight and bias shapes and dtypes against the input, with PyTorch's messages (prefixed by the op)."""
+    if w.ndim != dims + 2:
+        layout = "in_channels, out_channels / groups" if transposed else "out_channels, in_channels / groups"
+        raise RuntimeError(f"{op}: weight must have {dims + 2} dims ({layout}, *kernel), got size {list(w.shape)}")
+    if not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise RuntimeError(f"{op}: non-positive groups is not supported: groups={groups!r}")
+    if w.shape[0] % groups:
+        raise RuntimeError(
+            f"{op}: Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight "
+            f"of size {list(w.shape)} instead"
+        )
+    expected = w.shape[0] if transposed else w.shape[1] * groups
+    if x.shape[1] != expected:
+        given = "transposed=1" if transposed else f"groups={groups}"
+        raise RuntimeError(
+            f"{op}: Given {given}, weight of size {list(w.shape)}, expected input{list(x.shape)} to have {expected} "
+            f"channels, but got {x.shape[1]} channels instead"
+        )
+    out_channels = w.shape[1] * groups if transposed else w.shape[0]
+    if b is not None and b.shape != (out_channels,):
+        raise RuntimeError(
+            f"{op}: Given weight of size {list(w.shape)}, expected bias to be 1-dimensional with {out_channels} "
+            f"elements, but got bias of size {list(b.shape)} instead"
+        )
+    for name, t in (("weight", w), ("bias", b)):
+        if t is not None and t.dtype != x.dtype:
+            raise RuntimeError(f"{op}: Input type ({x.dtype}) and {name} type ({t.dtype}) should be the same")
