@@ -33,9 +33,7 @@ mnist: $(SETUP)
 
 bench: $(SETUP)
 	$(PY) -m pip install --quiet -e ".[bench]"
-	$(PY) -m benchmarks.scalar
-	$(PY) -m benchmarks.mnist
-	$(PY) -m benchmarks.cnn
+	$(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache

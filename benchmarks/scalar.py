@@ -15,20 +15,17 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.metadata
 import math
-import os
-import platform
-import statistics
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import autograd
 import nn
+from benchmarks.timing import Timing, machine
 from demos.moons import loss_and_accuracy, make_moons
 
 Case = tuple[Any, Callable[[float], Any], bool]  # model, its engine's Value, GC on while timed
@@ -54,8 +51,8 @@ def timed_step(model: Any, value: Callable[[float], Any], data: tuple[Any, Any],
     return elapsed
 
 
-def median_seconds(cases: dict[str, Case], data: tuple[Any, Any], repeat: int) -> dict[str, float]:
-    """Median of ``repeat`` timed steps per case after one warm-up round.
+def step_seconds(cases: dict[str, Case], data: tuple[Any, Any], repeat: int) -> dict[str, Timing]:
+    """``repeat`` timed steps per case after one warm-up round.
 
     The cases take turns, so a change in the machine's load or memory state hits all of them alike.
     """
@@ -64,7 +61,7 @@ def median_seconds(cases: dict[str, Case], data: tuple[Any, Any], repeat: int) -
         for name, (model, value, gc_on) in cases.items():
             times[name].append(timed_step(model, value, data, gc_on))
     gc.collect()
-    return {name: statistics.median(t[1:]) for name, t in times.items()}
+    return {name: Timing.of(t[1:]) for name, t in times.items()}
 
 
 def loop_seconds(model: Any, value: Callable[[float], Any], data: tuple[Any, Any], gc_on: bool, steps: int) -> float:
@@ -121,23 +118,23 @@ def same_results(ours: nn.MLP, theirs: Any, loss: float, their_loss: float) -> b
     return all(math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in pairs)
 
 
-def verdict(met: bool) -> str:
-    return "met" if met else "NOT met"
+class Results(NamedTuple):
+    nodes: int  # in one forward graph of ours
+    bytes_per_node: dict[str, float]  # ours, micrograd
+    one_step: dict[str, Timing]  # per case: one step from a collected heap
+    loop: dict[str, float]  # per case: seconds per step in a loop of steps
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Check that both engines compute the same thing, then time them and print the table; 1 if that fails."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="timed repetitions after one warm-up (default 5)")
-    parser.add_argument("--steps", type=int, default=10, help="steps of the timed training loop (default 10)")
-    args = parser.parse_args(argv)
+def measure(repeat: int = 5, steps: int = 10) -> Results:
+    """Check that both engines compute the same thing, then time them; RuntimeError if micrograd is
+    missing or the engines disagree (the workloads would not be the same)."""
     try:
         from micrograd.engine import Value as MicroValue
         from micrograd.nn import MLP as MicroMLP
     except ImportError:
-        print("micrograd is not installed: pip install micrograd==0.1.0 (make bench installs it)", file=sys.stderr)
-        return 1
-
+        raise RuntimeError(
+            "micrograd is not installed: pip install micrograd==0.1.0 (make bench installs it)"
+        ) from None
     data = make_moons(100, noise=0.1, seed=0)
     autograd.manual_seed(0)
     ours = nn.MLP(2, [16, 16, 1])
@@ -145,45 +142,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     copy_weights(ours.parameters(), theirs.parameters())
     loss = step(ours, autograd.Value, data).data
     if not same_results(ours, theirs, loss, step(theirs, MicroValue, data).data):
-        print("the engines disagree on the loss or the gradients: the workloads are not the same", file=sys.stderr)
-        return 1
-
-    print(f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.platform()}")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    print(f"micrograd {importlib.metadata.version('micrograd')}: same weights, same loss ({loss:.6f}) and gradients")
-    print(f"workload: moons forward+backward, 100 points, MLP(2, [16, 16, 1]); median of {args.repeat} after 1 warm-up")
-
+        raise RuntimeError("the engines disagree on the loss or the gradients: the workloads are not the same")
     cases = {
-        "autograd.Value (GC on)": (ours, autograd.Value, True),
-        "micrograd as shipped (GC on)": (theirs, MicroValue, True),
-        "micrograd, GC off while timed": (theirs, MicroValue, False),
+        "autograd": (ours, autograd.Value, True),
+        "micrograd": (theirs, MicroValue, True),
+        "micrograd, GC off": (theirs, MicroValue, False),
     }
-    seconds = median_seconds(cases, data, args.repeat)
-    sizes = {
-        autograd.Value: graph_size(ours, autograd.Value, data, attrgetter("inputs")),
-        MicroValue: graph_size(theirs, MicroValue, data, attrgetter("_prev")),
-    }
+    nodes, ours_bytes = graph_size(ours, autograd.Value, data, attrgetter("inputs"))
+    _, their_bytes = graph_size(theirs, MicroValue, data, attrgetter("_prev"))
+    return Results(
+        nodes,
+        {"autograd": ours_bytes, "micrograd": their_bytes},
+        step_seconds(cases, data, repeat),
+        {name: loop_seconds(model, value, data, gc_on, steps) for name, (model, value, gc_on) in cases.items()},
+    )
 
-    print(f"\n{'engine':<16}{'nodes':>9}{'bytes / node':>14}")
-    for name, value in (("autograd", autograd.Value), ("micrograd", MicroValue)):
-        nodes, per_node = sizes[value]
-        print(f"{name:<16}{nodes:>9,}{per_node:>14.0f}")
-    loops = [loop_seconds(model, value, data, gc_on, args.steps) for model, value, gc_on in cases.values()]
-    timings = {
-        "one step, graph freed after timing": tuple(seconds.values()),
-        f"a loop of {args.steps} steps (as the demo)": tuple(loops),
-    }
-    print(f"\nseconds per step{'':<24}{'ours':>8}{'micrograd':>11}{'GC off':>8}{'shipped/ours':>14}{'GC off/ours':>13}")
-    for label, (ours_t, shipped_t, no_gc_t) in timings.items():
-        ratios = f"{shipped_t / ours_t:>13.1f}x{no_gc_t / ours_t:>12.2f}x"
-        print(f"{label:<40}{ours_t:>8.4f}{shipped_t:>11.4f}{no_gc_t:>8.4f}{ratios}")
-    shipped = min(shipped_t / ours_t for ours_t, shipped_t, _ in timings.values())
-    no_gc = min(no_gc_t / ours_t for ours_t, _, no_gc_t in timings.values())
-    per_node = sizes[autograd.Value][1]
-    print("\ntargets, judged on the lower of the two timings:")
-    print(f"micrograd as shipped / ours   {shipped:5.1f}x   target >= 8x    {verdict(shipped >= 8)}")
-    print(f"micrograd with GC off / ours  {no_gc:5.2f}x   target >= 2x    {verdict(no_gc >= 2)}")
-    print(f"bytes per node, ours          {per_node:5.0f}    target <= 128   {verdict(per_node <= 128)}")
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Time both engines and print the table; 1 if they cannot be compared."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="timed repetitions after one warm-up (default 5)")
+    parser.add_argument("--steps", type=int, default=10, help="steps of the timed training loop (default 10)")
+    args = parser.parse_args(argv)
+    try:
+        results = measure(args.repeat, args.steps)
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print("\n".join(machine()))
+    print(f"moons forward+backward, 100 points, MLP(2, [16, 16, 1]): {results.nodes:,} nodes")
+    sizes = results.bytes_per_node
+    print(f"bytes per node: autograd {sizes['autograd']:.0f}, micrograd {sizes['micrograd']:.0f}")
+    for name, t in results.one_step.items():
+        loop = results.loop[name]
+        print(
+            f"{name:<18} one step {t.median:.4f} s (min {t.low:.4f}, max {t.high:.4f}); in a loop {loop:.4f} s a step"
+        )
     return 0
 
 
