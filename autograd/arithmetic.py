@@ -47,10 +47,13 @@ class Arithmetic:
         return record(_elementwise("*", np.multiply, a, b), (a, b), Arithmetic._mul_backward)
 
     @staticmethod
-    @rule_for("*", saves=(0, 1))
-    def _mul_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(ab) = b da + a db
+    @rule_for("*", saves={0: (1,), 1: (0,)})
+    def _mul_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:  # d(ab) = b da + a db
         a, b = out._inputs
-        return sum_to(g * b, a.shape), sum_to(g * a, b.shape)
+        return (
+            sum_to(g * b, a.shape) if a.requires_grad else None,
+            sum_to(g * a, b.shape) if b.requires_grad else None,
+        )
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
@@ -60,15 +63,20 @@ class Arithmetic:
             return record(_elementwise("/", np.divide, a, b), (a, b), Arithmetic._div_backward)
 
     @staticmethod
-    @rule_for("/", saves=(1, "out"))
-    def _div_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a/b) = da/b - (a/b) db/b
+    @rule_for("/", saves={0: (1,), 1: (0, 1)})
+    def _div_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:  # d(a/b) = da/b - (a/b) db/b
         a, b = out._inputs
-        return sum_to(g / b, a.shape), sum_to(-g * out / b, b.shape)
+        return (
+            sum_to(g / b, a.shape) if a.requires_grad else None,
+            sum_to(-g * (a / b) / b, b.shape) if b.requires_grad else None,
+        )
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
         a, b = _operands(self, exponent)
+        tensor_exponent = isinstance(exponent, (Arithmetic, np.ndarray, list, tuple))
+        rule = Arithmetic._pow_backward if tensor_exponent else Arithmetic._pow_number_backward
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return record(_elementwise("**", np.power, a, b), (a, b), Arithmetic._pow_backward)
+            return record(_elementwise("**", np.power, a, b), (a, b), rule)
 
     @staticmethod
     @rule_for("**", saves=(0, 1, "out"))
@@ -80,13 +88,18 @@ class Arithmetic:
         gb = sum_to(g * (out * a.log()).where((a.data != 0) | (b.data < 0), 0.0), b.shape) if b.requires_grad else None
         return ga, gb
 
+    @staticmethod
+    @rule_for("**", saves=(0,))
+    def _pow_number_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, None]:  # d(a^n) = n a^(n-1) da
+        return Arithmetic._pow_backward(out, g)[0], None  # a number exponent: the output is not read, as in PyTorch
+
     def __matmul__(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
         _check_matmul(a.shape, b.shape)
         return record(a.data @ b.data, (a, b), Arithmetic._matmul_backward)
 
     @staticmethod
-    @rule_for("@", saves=(0, 1))
+    @rule_for("@", saves={0: (1,), 1: (0,)})
     def _matmul_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:  # d(AB) = dA B + A dB
         a, b = out._inputs  # a vector is a row on the left and a column on the right, as in numpy
         a2 = a.unsqueeze(0) if a.ndim == 1 else a
@@ -159,6 +172,19 @@ class Arithmetic:
 
     def div_(self, other: ArrayLike) -> Tensor:
         return self._ufunc_in_place(np.divide, other, Arithmetic.__truediv__)
+
+    # ``x += y`` edits x in place (bumping its version), as in PyTorch, rather than binding x to a new tensor
+    def __iadd__(self, other: ArrayLike) -> Tensor:
+        return self.add_(other)
+
+    def __isub__(self, other: ArrayLike) -> Tensor:
+        return self.sub_(other)
+
+    def __imul__(self, other: ArrayLike) -> Tensor:
+        return self.mul_(other)
+
+    def __itruediv__(self, other: ArrayLike) -> Tensor:
+        return self.div_(other)
 
     def _ufunc_in_place(self, ufunc: Callable[..., np.ndarray], other: ArrayLike, op: Callable[..., Tensor]) -> Tensor:
         """``self = op(self, other)`` in place, as numpy's ``ufunc(self, other, out=self)`` when not recorded."""

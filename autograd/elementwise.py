@@ -117,17 +117,21 @@ class Elementwise:
     @staticmethod
     @rule_for("maximum", saves=(0, 1))
     def _maximum_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # to the larger input; ties split
-        a, b = out._inputs
-        share_a = ((a.data > b.data) + 0.5 * (a.data == b.data)).astype(g.dtype)
-        return sum_to(g * share_a, a.shape), sum_to(g * (1 - share_a), b.shape)
+        return _to_picked(out, g, np.greater)
 
     def minimum(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
-        return -((-a).maximum(-b))
+        return record(_elementwise("minimum", np.minimum, a, b), (a, b), Elementwise._minimum_backward)
+
+    @staticmethod
+    @rule_for("minimum", saves=(0, 1))
+    def _minimum_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # to the smaller input; ties split
+        return _to_picked(out, g, np.less)
 
     def where(self, condition: ArrayLike, other: ArrayLike) -> Tensor:
         """``self`` where ``condition`` holds, else ``other`` (all three broadcast together)."""
-        mask = np.array(condition.data if isinstance(condition, Arithmetic) else condition, dtype=bool)
+        saved = (("condition", condition),) if isinstance(condition, Arithmetic) and condition.dtype == bool else ()
+        mask = condition.data if saved else np.array(getattr(condition, "data", condition), dtype=bool)
         a, b = _operands(self, other)
         try:
             data = np.where(mask, a.data, b.data)
@@ -135,14 +139,22 @@ class Elementwise:
             raise RuntimeError(
                 f"where: condition {mask.shape}, input {a.shape} and other {b.shape} do not broadcast"
             ) from None
-        return record(data, (a, b), Elementwise._where_backward, mask)
+        return record(data, (a, b), Elementwise._where_backward, mask, saved=saved)
 
     @staticmethod
-    @rule_for("where")
+    @rule_for("where", saves=("condition",))
     def _where_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d where(c, a, b) = c da + !c db
         a, b = out._inputs
         mask, zero = out._ctx, np.zeros((), dtype=g.dtype)
         return sum_to(g.where(mask, zero), a.shape), sum_to(leaf(zero).where(mask, g), b.shape)
+
+
+def _to_picked(out: Tensor, g: Tensor, wins: Any) -> tuple[Tensor, Tensor]:
+    """The gradients of maximum (``wins`` = np.greater) or minimum (np.less): all of g to the input
+    picked, half to each where they tie, as PyTorch does."""
+    a, b = out._inputs
+    share_a = (wins(a.data, b.data) + 0.5 * (a.data == b.data)).astype(g.dtype)
+    return sum_to(g * share_a, a.shape), sum_to(g * (1 - share_a), b.shape)
 
 
 def where(condition: ArrayLike, input: ArrayLike, other: ArrayLike) -> Any:

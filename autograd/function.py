@@ -111,7 +111,7 @@ def _tensor_node(output: Any, args: tuple[Any, ...], inputs: tuple[Tensor, ...],
     result = record(data, inputs, rule)
     if not fresh or not result.requires_grad:
         return result
-    output.requires_grad, output._inputs, output._rule, output._saved_versions = True, inputs, rule, None
+    output._adopt(None, result)
     return output
 
 

@@ -122,29 +122,34 @@ class Movement:
         return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
 
     def __getitem__(self, index: Index) -> Tensor:
-        index = _numpy_index(index)
+        index, saved = _numpy_index(index)
         data = self.data[index]
-        return record(data, (self,), Movement._getitem_backward, index, view_of=_view(data, self))
+        if not isinstance(data, np.ndarray):  # numpy gives a copied scalar for a[i, j]; a[i, j, ...] is a view
+            index = (index if isinstance(index, tuple) else (index,)) + (Ellipsis,)
+            data = self.data[index]
+        return record(data, (self,), Movement._getitem_backward, index, view_of=_view(data, self), saved=saved)
 
     @staticmethod
-    @rule_for("getitem")
+    @rule_for("getitem", saves=("index",))
     def _getitem_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # scatter-add into zeros of a's shape
         return (_index_add(g, out._ctx, out._inputs[0].shape),)
 
     def __setitem__(self, index: Index, value: ArrayLike) -> None:
-        index = _numpy_index(index)
+        index, saved = _numpy_index(index)
         values = value.data if isinstance(value, Arithmetic) else value
-        self._in_place(lambda data: data.__setitem__(index, values), lambda t: t._index_put(index, value), (value,))
+        self._in_place(
+            lambda data: data.__setitem__(index, values), lambda t: t._index_put(index, value, saved), (value,)
+        )
 
-    def _index_put(self, index: Index, value: ArrayLike) -> Tensor:
+    def _index_put(self, index: Index, value: ArrayLike, saved: tuple[tuple[str, Tensor], ...] = ()) -> Tensor:
         """A copy of this Tensor with ``value`` written at ``index``: ``x[index] = value`` as an op."""
         value = value if isinstance(value, Arithmetic) else leaf(np.asarray(value))
         data = self.data.copy()
         data[index] = value.data
-        return record(data, (self, value), Movement._index_put_backward, index)
+        return record(data, (self, value), Movement._index_put_backward, index, saved=saved)
 
     @staticmethod
-    @rule_for("index_put")
+    @rule_for("index_put", saves=("index",))
     def _index_put_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # the written places come from value
         a, value = out._inputs
         return g._index_put(out._ctx, 0), sum_to(g[out._ctx], value.shape).to(value.dtype)
@@ -257,15 +262,17 @@ def _view(data: np.ndarray, t: Tensor) -> Tensor | None:
     return t if np.may_share_memory(data, t.data) else None
 
 
-def _numpy_index(index: Index) -> Index:
-    """An index with Tensors replaced by their arrays and lists by integer arrays."""
+def _numpy_index(index: Index) -> tuple[Index, tuple[tuple[str, Tensor], ...]]:
+    """The index for numpy, and the Tensors in it: their arrays are used as they are (the rule
+    reads them, and an edit of one is refused like any saved tensor's); lists and arrays are copied."""
     if isinstance(index, tuple):
-        return tuple(_numpy_index(i) for i in index)
+        parts = [_numpy_index(i) for i in index]
+        return tuple(p for p, _ in parts), tuple(t for _, saved in parts for t in saved)
     if isinstance(index, Arithmetic):
-        return index.data
-    if isinstance(index, list):
-        return np.asarray(index)
-    return index
+        return index.data, (("index", index),)
+    if isinstance(index, (list, np.ndarray)):
+        return np.array(index), ()
+    return index, ()
 
 
 def _is_basic_index(index: Index) -> bool:

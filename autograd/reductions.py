@@ -81,16 +81,20 @@ class Reductions:
         dim = dim_index(dim, self.ndim)
         if self.ndim == 0:
             return ValuesIndices(self.clone(), leaf(np.zeros((), dtype=int64)))
-        indices = np.expand_dims(arg_extreme(self.data, axis=dim), dim)
+        indices = leaf(np.expand_dims(arg_extreme(self.data, axis=dim), dim))
         values = record(
-            np.take_along_axis(self.data, indices, dim), (self,), Reductions._extreme_along_backward, (dim, indices)
+            np.take_along_axis(self.data, indices.data, dim),
+            (self,),
+            Reductions._extreme_along_backward,
+            (dim, indices.data),
+            saved=(("indices", indices),),  # returned to the user, who may edit them
         )
         if not keepdim:
             values, indices = values.squeeze(dim), indices.squeeze(dim)
-        return ValuesIndices(values, leaf(indices))
+        return ValuesIndices(values, indices)
 
     @staticmethod
-    @rule_for("max/min")
+    @rule_for("max/min", saves=("indices",))
     def _extreme_along_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the index max/min(dim) returned
         a = out._inputs[0]
         dim, indices = out._ctx

@@ -12,8 +12,8 @@ differentiated again.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Sequence
-from operator import attrgetter
 from typing import Any, Union
 
 import numpy as np
@@ -39,33 +39,73 @@ def leaf(data: np.ndarray, requires_grad: bool = False) -> Tensor:
     t._ctx = None
     t._retains_grad = False
     t._version_counter = [0]
-    t._saved_versions = None
+    t._saved = None
     t._base = None
+    t._view_version = None
+    t._seq = 0
+    t._previous = None
+    t._origin = None
     t._pending_grad = None
     return t
 
 
 def record(
-    data: np.ndarray, inputs: tuple[Tensor, ...], rule: Rule, ctx: Any = None, view_of: Tensor | None = None
+    data: np.ndarray,
+    inputs: tuple[Tensor, ...],
+    rule: Rule,
+    ctx: Any = None,
+    view_of: Tensor | None = None,
+    saved: tuple[tuple[str, Tensor], ...] = (),
 ) -> Tensor:
     """The result of an op, recorded with its inputs and backward rule when grad mode is on and an
-    input requires grad. ``view_of``: the result shares that input's memory (and version counter)."""
+    input requires grad. ``view_of``: the result shares that input's memory (and version counter).
+    ``saved``: tensors other than the inputs that the rule reads, named as in ``rule.saves``
+    (an index, a condition); like the inputs and output it names, their edits are refused."""
     out = leaf(data)
     if view_of is not None:
         out._version_counter = view_of._version_counter
         out._base = view_of._base if view_of._base is not None else view_of
-    if grad_mode._enabled and any(t.requires_grad for t in inputs):
-        out.requires_grad = True
-        out._inputs = inputs
-        out._rule = rule
-        out._ctx = ctx
-        if rule.saves:  # type: ignore[attr-defined]
-            out._saved_versions = out._saved_tensor_versions()
+        if grad_mode._enabled:
+            out._view_version = out._version_counter[0]
+    if grad_mode._enabled:
+        for t in inputs:
+            if t._view_version is not None:
+                t._sync_view()
+        if any(t.requires_grad for t in inputs):
+            out.requires_grad = True
+            out._inputs = inputs
+            out._rule = rule
+            out._ctx = ctx
+            out._seq = next(_sequence)
+            if rule.saves:  # type: ignore[attr-defined]
+                out._saved = _saved_entries(out, rule.saves, saved)  # type: ignore[attr-defined]
     if anomaly._depth:
         anomaly.check_forward(out, rule.symbol, inputs)  # type: ignore[attr-defined]
     return out
 
 
+SavedEntry = tuple[Union[int, str], Union["Tensor", None], list[int], int]  # what, tensor, its version counter, version
+
+
+def _saved_entries(out: Tensor, saves: Any, saved: tuple[tuple[str, Tensor], ...]) -> tuple[SavedEntry, ...]:
+    """What ``out``'s rule will read, each with the version it has now: for the output (``"out"``),
+    an input position, or a named tensor of ``saved``. A dict ``saves`` keeps only what the gradient
+    of an input that requires grad reads. The counter itself is kept, not the tensor's current one:
+    a former self of an edited tensor (``_previous``) still answers to the tensor's edits."""
+    if isinstance(saves, dict):
+        saves = sorted({s for k, reads in saves.items() if out._inputs[k].requires_grad for s in reads}, key=str)
+    entries: list[SavedEntry] = []
+    for what in saves:
+        if what == "out":
+            entries.append((what, None, out._version_counter, out._version_counter[0]))
+        elif isinstance(what, int):
+            t = out._inputs[what]
+            entries.append((what, t, t._version_counter, t._version_counter[0]))
+    entries += [(what, t, t._version_counter, t._version_counter[0]) for what, t in saved]
+    return tuple(entries)
+
+
+_sequence = itertools.count(1)  # recorded nodes are numbered in order: an op's inputs come before it
 _new = object.__new__
 
 # The mixins import ``leaf`` and ``record`` from this module, so they are imported after them.
@@ -92,13 +132,28 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
         "_ctx",
         "_retains_grad",
         "_version_counter",
-        "_saved_versions",
+        "_saved",
         "_base",
+        "_view_version",
+        "_seq",
+        "_previous",
+        "_origin",
         "_pending_grad",
     )
     __array_ufunc__ = None  # ndarray (op) Tensor defers to Tensor's reflected op
     __hash__ = object.__hash__  # == is elementwise, identity is the hash (graphs keep Tensors in sets)
-    _inputs_of = attrgetter("_inputs")
+
+    @staticmethod
+    def _inputs_of(node: Tensor) -> tuple[Tensor, ...]:
+        """The inputs as the op saw them. One edited in place since (now a later node: its ``_seq`` is
+        at least the op's) is taken back to its former self, once for good, so the gradient flows
+        where it did then and the rule sees that self, as in PyTorch."""
+        seq = node._seq
+        for x in node._inputs:
+            if x._seq >= seq:
+                node._inputs = tuple(x._as_of(seq) for x in node._inputs)
+                break
+        return node._inputs
 
     def __init__(self, *data: Any) -> None:
         if all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in data):
@@ -292,27 +347,20 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
         if self._rule is None or self._retains_grad:
             self.grad = g.data.astype(self.dtype) if self.grad is None else self.grad + g.data
 
-    def _saved_tensor_versions(self) -> tuple[int, ...]:
-        return tuple(t._version_counter[0] for t in self._saved_tensors())
-
-    def _saved_tensors(self) -> list[Tensor]:
-        return [self if s == "out" else self._inputs[s] for s in self._rule.saves]  # type: ignore[union-attr]
-
     def _check_saved(self) -> None:
-        if self._saved_versions is None:
-            return
-        for what, t, seen in zip(self._rule.saves, self._saved_tensors(), self._saved_versions):  # type: ignore[union-attr]
-            if t._version_counter[0] != seen:
-                role = "output" if what == "out" else f"input {what}"
+        for what, tensor, counter, seen in self._saved or ():
+            if counter[0] != seen:
+                t = self if tensor is None else tensor
+                role = "output" if what == "out" else f"input {what}" if isinstance(what, int) else what
                 raise RuntimeError(
-                    f"one of the tensors needed for gradient computation has been modified by an inplace "
-                    f"operation: the {role} of '{self.op}', a {t.dtype} tensor of shape {t.shape}, is at "
-                    f"version {t._version_counter[0]}; the op saw version {seen}. Edit a clone (x.clone()) "
-                    f"instead, or edit after backward."
+                    f"one of the variables needed for gradient computation has been modified by an inplace "
+                    f"operation: the {role} of '{self.op}', a {t.dtype} tensor of shape {t.shape}, is at version "
+                    f"{counter[0]}; the op saw version {seen}. Edit a clone (x.clone()) instead, or edit after "
+                    f"backward."
                 )
 
     def _release(self) -> None:
-        self._ctx, self._saved_versions, self._rule = None, None, _released(self.op)
+        self._ctx, self._saved, self._rule = None, None, _released(self.op)
 
     # -- in-place edits: every one bumps the version counter ---------------------
     def _in_place(
@@ -320,28 +368,20 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
     ) -> Tensor:
         """Edit this Tensor in place, as PyTorch's ``x.op_()`` does: ``apply(self.data)`` edits the
         array (views see the change) and the version counter goes up. When grad mode records the
-        edit, ``compute(previous)`` is the same edit as an op: this Tensor takes the op's place in
-        the graph, and its previous self lives on as the op's input."""
+        edit, ``compute(previous)`` is the same edit as an op on a copy of the values before it: this
+        Tensor takes the op's place in the graph (and a view's base takes it over the view's elements)."""
+        if self._view_version is not None:
+            self._sync_view()
         recorded = grad_mode._enabled and (
             self.requires_grad or any(getattr(x, "requires_grad", False) for x in operands)
         )
-        if recorded and self.requires_grad and self.is_leaf:
-            raise RuntimeError(
-                "a leaf Tensor that requires grad is being used in an in-place operation: "
-                "do it under autograd.no_grad(), or on a clone"
-            )
-        if recorded and self._base is not None:
-            raise RuntimeError(
-                "an in-place edit of a view of a tensor in the graph is not recorded by this engine: "
-                "use an out-of-place op (e.g. torch.where or torch.cat) instead"
-            )
-        if not self.data.flags.writeable:
-            raise RuntimeError(f"this tensor of shape {self.shape} is a broadcast view: clone() it before editing it")
+        self._check_editable(recorded)
         if not recorded:
             apply(self.data)
             self._version_counter[0] += 1
             return self
-        result = compute(_graph_copy(self))
+        previous = _snapshot(self)
+        result = compute(previous)
         if result.shape != self.shape:
             raise RuntimeError(
                 f"an in-place result of shape {result.shape} doesn't fit the edited tensor's shape {self.shape}"
@@ -350,10 +390,67 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
             raise RuntimeError(f"result type {result.dtype} can't be cast to the desired output type {self.dtype}")
         np.copyto(self.data, result.data, casting="unsafe")
         self._version_counter[0] += 1
-        self.requires_grad = True
-        self._inputs, self._rule, self._ctx = result._inputs, result._rule, result._ctx
-        self._saved_versions = self._saved_tensor_versions() if self._rule.saves else None  # type: ignore[union-attr]
+        if self._base is None:
+            self._adopt(previous, result)
+        else:  # the base's elements under this view now come from ``result``, the others from the base before
+            base, index = self._base, _positions_in(self.data, self._base.data)
+            base_before = _graph_copy(base)
+            base._adopt(base_before, record(base.data, (base_before, result), Movement._index_put_backward, index))
+            self._adopt(previous, record(self.data, (base,), Movement._getitem_backward, index))
+            self._view_version = self._version_counter[0]
         return self
+
+    def _check_editable(self, recorded: bool) -> None:
+        """Refuse the in-place edits PyTorch refuses: of a leaf that requires grad (or a view of one)
+        when recorded, of a view made under no_grad whose base requires grad, of a broadcast view."""
+        base = self._base
+        if grad_mode._enabled and base is not None and self._view_version is None and base.requires_grad:
+            raise RuntimeError(
+                f"a view of shape {self.shape} was created under no_grad and is being edited in place with grad "
+                f"mode on: its base requires grad, and the edit can't be recorded. Make the view with grad mode on, "
+                f"or edit it under autograd.no_grad()"
+            )
+        if recorded and self.requires_grad and self.is_leaf:
+            raise RuntimeError(
+                f"a leaf Tensor of shape {self.shape} that requires grad is being used in an in-place operation: "
+                f"do it under autograd.no_grad(), or on a clone"
+            )
+        if recorded and base is not None and base.requires_grad and base.is_leaf:
+            raise RuntimeError(
+                f"a view of a leaf Tensor that requires grad (shape {base.shape}) is being used in an in-place "
+                f"operation: do it under autograd.no_grad(), or on a clone"
+            )
+        if not self.data.flags.writeable:
+            raise RuntimeError(f"this tensor of shape {self.shape} is a broadcast view: clone() it before editing it")
+
+    def _adopt(self, previous: Tensor | None, result: Tensor) -> None:
+        """Take ``result``'s place in the graph, keeping the data. Ops recorded earlier still see
+        ``previous``, this Tensor's former self (``_inputs_of`` takes them back to it)."""
+        self.requires_grad = result.requires_grad
+        self._inputs, self._rule, self._ctx, self._origin = result._inputs, result._rule, result._ctx, result._origin
+        self._previous, self._seq = previous, next(_sequence)
+        counter = self._version_counter
+        self._saved = result._saved and tuple(
+            ("out", None, counter, counter[0]) if entry[0] == "out" else entry for entry in result._saved
+        )
+
+    def _as_of(self, seq: int) -> Tensor:
+        """This Tensor as the op numbered ``seq`` saw it: its former self from before later in-place edits."""
+        t = self
+        while t._seq >= seq:
+            t = t._previous
+        return t
+
+    def _sync_view(self) -> None:
+        """A view whose memory was edited in place since its graph was made is recomputed from its base
+        when next used with grad mode on, as PyTorch does: it picks its elements out of the base as it is now."""
+        if self._view_version == self._version_counter[0] or not grad_mode._enabled:
+            return
+        base = self._base
+        self._view_version = self._version_counter[0]
+        if base.requires_grad:
+            index = _positions_in(self.data, base.data)
+            self._adopt(_graph_copy(self), record(self.data, (base,), Movement._getitem_backward, index))
 
     def zero_(self) -> Tensor:
         return self.fill_(0)
@@ -374,7 +471,9 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
 
     def detach_(self) -> Tensor:
         """Cut this Tensor from the graph in place: it becomes a leaf that does not require grad."""
-        self._inputs, self._rule, self._ctx, self._saved_versions, self.requires_grad = (), None, None, None, False
+        if self._base is not None:
+            raise RuntimeError("detach_() can't cut a view from the graph in place: use detach() instead")
+        self._adopt(_graph_copy(self), leaf(self.data))
         return self
 
 
@@ -389,6 +488,32 @@ def _graph_copy(t: Tensor) -> Tensor:
     _init_from(copy, t)
     copy.grad, copy.label, copy._retains_grad = None, "", False
     return copy
+
+
+def _snapshot(t: Tensor) -> Tensor:
+    """``t``'s place in the graph with a copy of its values: the input of an in-place op, whose rule may
+    read the values from before the edit (PyTorch keeps such an "original self" too)."""
+    copy = _graph_copy(t)
+    copy.data, copy._version_counter = t.data.copy(), [t._version_counter[0]]
+    copy._base, copy._view_version = None, None
+    return copy
+
+
+def _positions_in(view: np.ndarray, base: np.ndarray) -> Any:
+    """The index into ``base`` of each element of ``view``, a numpy view of base's memory: the
+    elements at the same addresses. It serves every view alike, however it was made."""
+    if base.ndim == 0:
+        return (None,) * view.ndim
+    base_addresses = _addresses(base).ravel()
+    order = np.argsort(base_addresses)
+    flat = order[np.searchsorted(base_addresses, _addresses(view), sorter=order)]
+    return np.unravel_index(flat, base.shape)
+
+
+def _addresses(a: np.ndarray) -> np.ndarray:
+    """The memory address of every element of ``a``."""
+    offsets = [index * stride for index, stride in zip(np.indices(a.shape, sparse=True), a.strides)]
+    return a.__array_interface__["data"][0] + sum(offsets, np.zeros(a.shape, dtype=np.intp))
 
 
 @functools.cache

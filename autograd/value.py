@@ -26,7 +26,7 @@ Operand = Union["Value", Number]
 class Value(Node):
     """A scalar in a computation graph: ``data``, ``grad`` (d root / d self), ``label``."""
 
-    __slots__ = ("data", "grad", "label", "_a", "_b", "_rule", "_pending_grad")
+    __slots__ = ("data", "grad", "label", "_a", "_b", "_rule", "_pending_grad", "_origin")
     _inputs_of = attrgetter("_a", "_b")
     requires_grad = True  # every Value takes part in backward, as in micrograd
 
