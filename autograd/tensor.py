@@ -354,7 +354,7 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
                 role = "output" if what == "out" else f"input {what}" if isinstance(what, int) else what
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified by an inplace "
-                    f"operation: the {role} of '{self.op}', a {t.dtype} tensor of shape {t.shape}, is at version "
+                    f"operation: the {role} of '{self.op}', of shape {t.shape} and dtype {t.dtype}, is at version "
                     f"{counter[0]}; the op saw version {seen}. Edit a clone (x.clone()) instead, or edit after "
                     f"backward."
                 )
