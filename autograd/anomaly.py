@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,18 @@ class detect_anomaly(contextlib.ContextDecorator):
 
 def enabled() -> bool:
     return _depth > 0
+
+
+@contextlib.contextmanager
+def backward_pass() -> Iterator[None]:
+    """While the backward pass runs, the ops inside backward rules are not checked one by one: the
+    gradient each rule returns is (``check_backward``), and the error names the rule's op."""
+    global _depth
+    depth, _depth = _depth, 0
+    try:
+        yield
+    finally:
+        _depth = depth
 
 
 def _call_site() -> str:
@@ -74,5 +86,8 @@ def check_backward(node: Any, input_grads: Iterable[Any]) -> None:
 
 
 def _describe(x: Any) -> str:
+    """ "NaN", "inf" or "-inf": the first of them that ``x`` holds."""
     data = np.asarray(getattr(x, "data", x))
-    return "NaN" if np.isnan(data).any() else "inf"
+    if np.isnan(data).any():
+        return "NaN"
+    return "inf" if (data == np.inf).any() else "-inf"

@@ -137,7 +137,8 @@ def backpropagate(
     order = topological_order(roots)
     inputs_of = type(roots[0])._inputs_of
     check_anomaly = anomaly.check_backward if anomaly.enabled() else None
-    with grad_mode.set_grad_enabled(create_graph), np.errstate(all="ignore"):  # masked 0 * inf is expected
+    # numpy's warnings are off (masked 0 * inf is expected in rules); anomaly mode checks each rule's result
+    with grad_mode.set_grad_enabled(create_graph), np.errstate(all="ignore"), anomaly.backward_pass():
         for node in reversed(order):
             g = node._pending_grad
             if g is None:
