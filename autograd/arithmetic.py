@@ -33,6 +33,11 @@ class Arithmetic:
         return sum_to(g, a.shape), sum_to(g, b.shape)
 
     def __sub__(self, other: ArrayLike) -> Tensor:
+        if self.dtype.kind == "b" or getattr(other, "dtype", None) == np.bool_:
+            raise RuntimeError(
+                "subtraction, the `-` operator, with a bool tensor is not supported, as in PyTorch: "
+                "to invert a mask use `~` or logical_not()"
+            )
         a, b = _operands(self, other)
         return record(_elementwise("-", np.subtract, a, b), (a, b), Arithmetic._sub_backward)
 
@@ -68,15 +73,19 @@ class Arithmetic:
         a, b = out._inputs
         return (
             sum_to(g / b, a.shape) if a.requires_grad else None,
-            sum_to(-g * (a / b) / b, b.shape) if b.requires_grad else None,
+            sum_to(-g * ((a / b) / b), b.shape) if b.requires_grad else None,
         )
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
         a, b = _operands(self, exponent)
         tensor_exponent = isinstance(exponent, (Arithmetic, np.ndarray, list, tuple))
         rule = Arithmetic._pow_backward if tensor_exponent else Arithmetic._pow_number_backward
+        if a.dtype.kind == "b":
+            raise NotImplementedError("** is not implemented for two bool tensors, as in PyTorch")
+        if a.dtype.kind in "iu" and not tensor_exponent and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed (a ** n, n < 0): use floats")
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return record(_elementwise("**", np.power, a, b), (a, b), rule)
+            return record(_elementwise("**", np.power if a.dtype.kind == "f" else _int_power, a, b), (a, b), rule)
 
     @staticmethod
     @rule_for("**", saves=(0, 1, "out"))
@@ -94,8 +103,13 @@ class Arithmetic:
         return Arithmetic._pow_backward(out, g)[0], None  # a number exponent: the output is not read, as in PyTorch
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
-        a, b = _operands(self, other)
+        a, b = _operands(self, other) if not isinstance(other, Arithmetic) else (self, other)
         _check_matmul(a.shape, b.shape)
+        batched = a.ndim >= 2 and b.ndim >= 3  # PyTorch's batched kernel looks at a's dtype before comparing
+        if a.dtype.kind == "b" and (batched or b.dtype.kind == "b"):
+            raise NotImplementedError("matmul (@) is not implemented for bool tensors, as in PyTorch")
+        if a.dtype != b.dtype:  # PyTorch's matmul does not promote
+            raise RuntimeError(f"matmul (@) needs operands of one dtype, got {a.dtype} and {b.dtype}: use .to()")
         return record(a.data @ b.data, (a, b), Arithmetic._matmul_backward)
 
     @staticmethod
@@ -303,6 +317,15 @@ def _elementwise(op: str, ufunc: Callable[..., np.ndarray], a: Tensor, b: Tensor
     except ValueError:
         broadcast_shape(op, a.shape, b.shape)
         raise
+
+
+def _int_power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a ** b for integers as PyTorch computes it: a negative exponent gives 1 for a base of 1, +-1
+    for -1 (by the exponent's parity) and 0 for any other base, where numpy raises."""
+    powers = np.power(a, np.maximum(b, 0))
+    if (b >= 0).all():
+        return powers
+    return np.where(b >= 0, powers, np.where(a == 1, 1, np.where(a == -1, 1 - 2 * (b % 2), 0))).astype(powers.dtype)
 
 
 def _compare(op: str, ufunc: Callable[..., np.ndarray], a: Tensor, x: Any) -> Tensor:

@@ -48,12 +48,15 @@ class Elementwise:
         return (g / (2 * out),)
 
     def abs(self) -> Tensor:
+        if self.dtype.kind == "b":
+            raise NotImplementedError("abs is not implemented for bool tensors, as in PyTorch")
         return record(np.abs(self.data), (self,), Elementwise._abs_backward)
 
     @staticmethod
     @rule_for("abs", saves=(0,))
     def _abs_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d|a| = sign(a) da
-        return (g * np.sign(out._inputs[0].data),)
+        a = out._inputs[0].data
+        return (g * np.where(np.isnan(a), 0, np.sign(a)),)  # PyTorch's sign of NaN is 0
 
     def tanh(self) -> Tensor:
         return record(np.tanh(_floats(self).data), (self,), Elementwise._tanh_backward)
@@ -75,7 +78,7 @@ class Elementwise:
 
     def softplus(self) -> Tensor:
         """log(1 + e^x), as max(x, 0) + log(1 + e^-|x|) so nothing overflows."""
-        return record(np.logaddexp(0, _floats(self).data), (self,), Elementwise._softplus_backward)
+        return record(np.logaddexp(0, _floating_only(self, "softplus").data), (self,), Elementwise._softplus_backward)
 
     @staticmethod
     @rule_for("softplus", saves=(0,))
@@ -83,18 +86,23 @@ class Elementwise:
         return (g * out._inputs[0].sigmoid(),)
 
     def relu(self) -> Tensor:
+        if self.dtype.kind == "b":
+            raise RuntimeError("relu of a bool tensor is not supported, as in PyTorch")
         return record(np.maximum(self.data, 0), (self,), Elementwise._relu_backward)
 
     @staticmethod
     @rule_for("relu", saves=("out",))
-    def _relu_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d relu(a) = [a > 0] da
-        return (g * (out.data > 0),)
+    def _relu_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d relu(a) = [a > 0] da (and da for a NaN)
+        return (g.where(~(out.data <= 0), 0.0),)  # where, not g * mask: an infinite g stays 0 off the mask
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
         """Each element limited to [min, max] (either may be None)."""
         if min is None and max is None:
             raise ValueError("clamp needs at least one of min and max")
-        return record(np.clip(self.data, min, max), (self,), Elementwise._clamp_backward, (min, max))
+        a = self
+        for bound in (min, max):  # float bounds make an integer tensor's result float, as in PyTorch
+            a = a if bound is None else _operands(a, bound)[0]
+        return record(np.clip(a.data, min, max), (a,), Elementwise._clamp_backward, (min, max))
 
     @staticmethod
     @rule_for("clamp", saves=(0,))
@@ -105,7 +113,7 @@ class Elementwise:
             inside &= a >= low
         if high is not None:
             inside &= a <= high
-        return (g * inside,)
+        return (g.where(inside, 0.0),)
 
     def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
         return self.clamp(min, max)
@@ -150,11 +158,15 @@ class Elementwise:
 
 
 def _to_picked(out: Tensor, g: Tensor, wins: Any) -> tuple[Tensor, Tensor]:
-    """The gradients of maximum (``wins`` = np.greater) or minimum (np.less): all of g to the input
-    picked, half to each where they tie, as PyTorch does."""
+    """The gradients of maximum (``wins`` = np.greater) or minimum (np.less), as PyTorch's: all of g
+    to the input picked, half to each where they tie, all of it to both where one is NaN."""
     a, b = out._inputs
-    share_a = (wins(a.data, b.data) + 0.5 * (a.data == b.data)).astype(g.dtype)
-    return sum_to(g * share_a, a.shape), sum_to(g * (1 - share_a), b.shape)
+    tie, zero = a.data == b.data, np.zeros((), dtype=g.dtype)
+    g_or_half = g.where(~tie, g / 2)
+    return (
+        sum_to(g_or_half.where(~wins(b.data, a.data), zero), a.shape),
+        sum_to(g_or_half.where(~wins(a.data, b.data), zero), b.shape),
+    )
 
 
 def where(condition: ArrayLike, input: ArrayLike, other: ArrayLike) -> Any:
@@ -167,6 +179,13 @@ def where(condition: ArrayLike, input: ArrayLike, other: ArrayLike) -> Any:
             return _operands(other, input)[1].where(condition, other)
         input = leaf(infer_array(input))
     return input.where(condition, other)
+
+
+def _floating_only(t: Tensor, op: str) -> Tensor:
+    """``t``, which must be floating point: PyTorch has no integer softmax or softplus."""
+    if t.dtype.kind != "f":
+        raise NotImplementedError(f"{op} is not implemented for {t.dtype} tensors, as in PyTorch: use .float() first")
+    return t
 
 
 def _floats(t: Tensor) -> Tensor:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from autograd.dtypes import as_dtype, check_differentiable, int64
-from autograd.elementwise import _floats
+from autograd.elementwise import _floating_only
 from autograd.graph import rule_for
 from autograd.shapes import dim_index, dim_indices
 from autograd.tensor import leaf, record
@@ -74,13 +74,14 @@ class Reductions:
     @rule_for("max/min", saves=(0, "out"))
     def _extreme_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the extreme elements, shared evenly
         a = out._inputs[0].data
-        winners = a == out.data
-        return (g * (winners / winners.sum()).astype(g.dtype),)
+        winners = np.isnan(a) if np.isnan(out.data) else a == out.data  # a NaN is the extreme, as in PyTorch
+        return ((g / int(winners.sum())).where(winners, 0.0),)
 
     def _extreme_along(self, arg_extreme: Any, dim: int, keepdim: bool) -> ValuesIndices:
         dim = dim_index(dim, self.ndim)
         if self.ndim == 0:
             return ValuesIndices(self.clone(), leaf(np.zeros((), dtype=int64)))
+        _check_not_empty(arg_extreme.__name__.removeprefix("arg"), self.shape, dim)
         indices = leaf(np.expand_dims(arg_extreme(self.data, axis=dim), dim))
         values = record(
             np.take_along_axis(self.data, indices.data, dim),
@@ -99,7 +100,7 @@ class Reductions:
         a = out._inputs[0]
         dim, indices = out._ctx
         picked = np.arange(a.shape[dim]).reshape((-1,) + (1,) * (a.ndim - dim - 1)) == indices
-        return (g.expand(a.shape) * picked.astype(g.dtype),)
+        return (g.expand(a.shape).where(picked, 0.0),)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """The index of the largest element (of the flattened tensor without ``dim``)."""
@@ -111,8 +112,9 @@ class Reductions:
 
     def softmax(self, dim: int) -> Tensor:
         """e^x_i / sum_j e^x_j along ``dim``, computed as e^(x_i - max) so nothing overflows."""
-        x, dim = _floats(self), dim_index(dim, self.ndim)
-        e = np.exp(x.data - x.data.max(axis=dim, keepdims=True))
+        dim = dim_index(dim, self.ndim)
+        x = _floating_only(self, "softmax")
+        e = np.exp(x.data - x.data.max(axis=dim, keepdims=True, initial=-np.inf))
         return record(e / e.sum(axis=dim, keepdims=True), (self,), Reductions._softmax_backward, dim)
 
     @staticmethod
@@ -123,8 +125,9 @@ class Reductions:
 
     def log_softmax(self, dim: int) -> Tensor:
         """x_i - log sum_j e^x_j along ``dim``, with the max subtracted first."""
-        x, dim = _floats(self), dim_index(dim, self.ndim)
-        shifted = x.data - x.data.max(axis=dim, keepdims=True)
+        dim = dim_index(dim, self.ndim)
+        x = _floating_only(self, "log_softmax")
+        shifted = x.data - x.data.max(axis=dim, keepdims=True, initial=-np.inf)
         data = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
         return record(data, (self,), Reductions._log_softmax_backward, dim)
 
@@ -144,5 +147,11 @@ def _arg(arg_extreme: Any, data: np.ndarray, dim: int | None, keepdim: bool) -> 
     dim = dim_index(dim, data.ndim)
     if data.ndim == 0:
         return leaf(np.zeros((), dtype=int64))
+    _check_not_empty(arg_extreme.__name__, data.shape, dim)
     indices = arg_extreme(data, axis=dim).astype(int64)
     return leaf(np.expand_dims(indices, dim) if keepdim else indices)
+
+
+def _check_not_empty(op: str, shape: tuple[int, ...], dim: int) -> None:
+    if shape[dim] == 0:
+        raise IndexError(f"{op}(): dim {dim} of the tensor of shape {shape} has size 0: there is no element to pick")
