@@ -17,7 +17,7 @@ import torch
 
 import autograd
 import nn
-from tests.helpers import as_numpy
+from tests.helpers import assert_same_outcome, outcome_of
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -27,32 +27,6 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
-
-
-def run(L: Any, program: Callable[[Any], Any]) -> tuple[str, Any]:
-    """("ok", results as numpy arrays) or ("raised", (stage, exception class name, message))."""
-    stage = ["forward"]
-    try:
-        results = program(L, stage)
-    except Exception as error:  # noqa: BLE001 - the exception class is what is compared
-        return "raised", (stage[0], type(error).__name__, str(error))
-    return "ok", [None if r is None else as_numpy(r).copy() for r in results]
-
-
-def assert_same(program: Callable[[Any, list[str]], Any]) -> tuple[str, Any]:
-    """Run ``program`` with torch and with autograd: both raise in the same stage with the same
-    exception class, or both give the same results (float64, tight tolerance)."""
-    theirs, ours = run(torch, program), run(autograd, program)
-    assert theirs[0] == ours[0], f"torch {theirs}, ours {ours}"
-    if theirs[0] == "raised":
-        assert theirs[1][:2] == ours[1][:2], f"torch {theirs[1]}, ours {ours[1]}"
-    else:
-        assert len(theirs[1]) == len(ours[1])
-        for t, o in zip(theirs[1], ours[1]):
-            assert (t is None) == (o is None), f"torch {t}, ours {o}"
-            if t is not None:
-                np.testing.assert_allclose(o, t, rtol=1e-10, atol=1e-12)
-    return ours
 
 
 def t(L: Any, values: Any) -> Any:
@@ -546,7 +520,7 @@ def edit_between_retained_backwards(L, stage):
 
 @pytest.mark.parametrize("name", PROGRAMS)
 def test_program_raises_or_gives_the_gradients_pytorch_does(name):
-    assert_same(PROGRAMS[name])
+    assert_same_outcome(PROGRAMS[name])
 
 
 # -- generated programs: every op, every tensor it touches edited in every way, with grad mode on or off --
@@ -639,12 +613,12 @@ def test_every_edit_of_every_tensor_an_op_touches(op):
     for target, edit, grad_mode, loss_first in itertools.product(TARGETS, EDITS, (False, True), (False, True)):
         program = edit_program(op, target, edit, grad_mode, loss_first)
         if (op, target, edit) in REFUSED_HERE:
-            outcome, (stage, kind, message) = run(autograd, program)
+            outcome, (stage, kind, message) = outcome_of(autograd, program)
             assert (outcome, stage, kind) == ("raised", "edit", "RuntimeError")
             assert "broadcast view: clone() it before editing it" in message
             continue
         try:
-            assert_same(program)
+            assert_same_outcome(program)
         except AssertionError as error:
             mismatches.append(f"{target} {edit} grad_mode={grad_mode} loss_first={loss_first}: {error}")
     assert not mismatches, f"{len(mismatches)} programs differ from PyTorch:\n" + "\n".join(mismatches[:5])
@@ -652,7 +626,7 @@ def test_every_edit_of_every_tensor_an_op_touches(op):
 
 # -- the error says what was edited ---------------------------------------------------------------
 def test_error_names_the_op_the_role_and_the_shape():
-    _, (stage, kind, message) = run(autograd, PROGRAMS["log_input_edited_under_no_grad"])
+    _, (stage, kind, message) = outcome_of(autograd, PROGRAMS["log_input_edited_under_no_grad"])
     assert (stage, kind) == ("backward", "RuntimeError")
     assert "modified by an inplace operation" in message
     assert re.search(r"the input 0 of 'log', of shape \(2,\) and dtype float64, is at version 1; .* version 0", message)
@@ -669,7 +643,7 @@ def test_error_names_the_op_the_role_and_the_shape():
     ],
 )
 def test_error_names_what_the_rule_read(name, role):
-    _, (stage, kind, message) = run(autograd, PROGRAMS[name])
+    _, (stage, kind, message) = outcome_of(autograd, PROGRAMS[name])
     assert re.search(role + r", of shape \([\d, ]+\) and dtype \w+, is at version 1", message), message
 
 
@@ -685,7 +659,7 @@ def test_optimizer_step_between_retained_backwards_raises_as_in_pytorch(optimize
         stage[0] = "backward"
         loss.backward()
 
-    _, (stage, kind, message) = assert_same(train_twice)
+    _, (stage, kind, message) = assert_same_outcome(train_twice)
     assert re.search(r"of '(@|\*)', of shape \((4, 3|1, 4|3, 4|4, 1)\) and dtype float32", message), message
 
 
@@ -734,7 +708,7 @@ def test_edit_of_a_function_saved_tensor(edited):
         loss.backward()
         return [x.grad]
 
-    outcome = assert_same(program)
+    outcome = assert_same_outcome(program)
     if edited != "neither":
         assert outcome[1][1] == "RuntimeError"
         assert re.search(r"saved by Cube\.forward, of shape \(2,\)", outcome[1][2])
