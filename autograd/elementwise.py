@@ -88,7 +88,7 @@ class Elementwise:
     def relu(self) -> Tensor:
         if self.dtype.kind == "b":
             raise RuntimeError("relu of a bool tensor is not supported, as in PyTorch")
-        return record(np.maximum(self.data, 0), (self,), Elementwise._relu_backward)
+        return record(_limited(self.data, 0, None), (self,), Elementwise._relu_backward)
 
     @staticmethod
     @rule_for("relu", saves=("out",))
@@ -102,7 +102,7 @@ class Elementwise:
         a = self
         for bound in (min, max):  # float bounds make an integer tensor's result float, as in PyTorch
             a = a if bound is None else _operands(a, bound)[0]
-        return record(np.clip(a.data, min, max), (a,), Elementwise._clamp_backward, (min, max))
+        return record(_limited(a.data, min, max), (a,), Elementwise._clamp_backward, (min, max))
 
     @staticmethod
     @rule_for("clamp", saves=(0,))
@@ -120,7 +120,7 @@ class Elementwise:
 
     def maximum(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
-        return record(_elementwise("maximum", np.maximum, a, b), (a, b), Elementwise._maximum_backward)
+        return record(_elementwise("maximum", _first_on_ties(np.maximum), a, b), (a, b), Elementwise._maximum_backward)
 
     @staticmethod
     @rule_for("maximum", saves=(0, 1))
@@ -129,7 +129,7 @@ class Elementwise:
 
     def minimum(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
-        return record(_elementwise("minimum", np.minimum, a, b), (a, b), Elementwise._minimum_backward)
+        return record(_elementwise("minimum", _first_on_ties(np.minimum), a, b), (a, b), Elementwise._minimum_backward)
 
     @staticmethod
     @rule_for("minimum", saves=(0, 1))
@@ -179,6 +179,20 @@ def where(condition: ArrayLike, input: ArrayLike, other: ArrayLike) -> Any:
             return _operands(other, input)[1].where(condition, other)
         input = leaf(infer_array(input))
     return input.where(condition, other)
+
+
+def _first_on_ties(ufunc: Any) -> Any:
+    """np.maximum or np.minimum giving its first argument on a tie, as PyTorch does (numpy gives the
+    second): the sign of a zero then survives, and 1 / maximum(-0.0, 0.0) is -inf in both."""
+    return lambda a, b: ufunc(b, a)
+
+
+def _limited(x: np.ndarray, low: Any, high: Any) -> np.ndarray:
+    """``x`` limited to [low, high] (None: no limit), keeping x on a tie (relu(-0.0) is -0.0) and
+    NaN as NaN, as PyTorch does; with low > high everything is high."""
+    if low is not None:
+        x = np.maximum(low, x)
+    return x if high is None else np.minimum(high, x)
 
 
 def _floating_only(t: Tensor, op: str) -> Tensor:

@@ -138,7 +138,10 @@ class Movement:
         index, saved = _numpy_index(index)
         values = value.data if isinstance(value, Arithmetic) else value
         self._in_place(
-            lambda data: data.__setitem__(index, values), lambda t: t._index_put(index, value, saved), (value,)
+            lambda data: data.__setitem__(index, values),
+            lambda t: t._index_put(index, value, saved),
+            (value,),
+            self.data[index] if _is_basic_index(index) else self.data,
         )
 
     def _index_put(self, index: Index, value: ArrayLike, saved: tuple[tuple[str, Tensor], ...] = ()) -> Tensor:

@@ -364,18 +364,24 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
 
     # -- in-place edits: every one bumps the version counter ---------------------
     def _in_place(
-        self, apply: Callable[[np.ndarray], Any], compute: Callable[[Tensor], Tensor], operands: Sequence[Any] = ()
+        self,
+        apply: Callable[[np.ndarray], Any],
+        compute: Callable[[Tensor], Tensor],
+        operands: Sequence[Any] = (),
+        written: np.ndarray | None = None,
     ) -> Tensor:
         """Edit this Tensor in place, as PyTorch's ``x.op_()`` does: ``apply(self.data)`` edits the
         array (views see the change) and the version counter goes up. When grad mode records the
         edit, ``compute(previous)`` is the same edit as an op on a copy of the values before it: this
-        Tensor takes the op's place in the graph (and a view's base takes it over the view's elements)."""
+        Tensor takes the op's place in the graph (and a view's base takes it over the view's elements).
+        ``written``: the elements the edit writes, if not all of them (``x[index] = ...``)."""
         if self._view_version is not None:
             self._sync_view()
         recorded = grad_mode._enabled and (
             self.requires_grad or any(getattr(x, "requires_grad", False) for x in operands)
         )
         self._check_editable(recorded)
+        _check_no_overlap(self.data if written is None else written, operands)
         if not recorded:
             apply(self.data)
             self._version_counter[0] += 1
@@ -488,6 +494,25 @@ def _graph_copy(t: Tensor) -> Tensor:
     _init_from(copy, t)
     copy.grad, copy.label, copy._retains_grad = None, "", False
     return copy
+
+
+def _check_no_overlap(written: np.ndarray, operands: Sequence[Any]) -> None:
+    """Refuse an operand that shares memory with the written elements, unless it is those very elements
+    (``x.add_(x)``), as PyTorch does: its result would depend on the order elements are written in."""
+    for x in operands:
+        source = x.data if isinstance(x, Tensor) else None
+        if source is None or not np.may_share_memory(written, source):
+            continue
+        same = (source.__array_interface__["data"][0], source.shape, source.strides) == (
+            written.__array_interface__["data"][0],
+            written.shape,
+            written.strides,
+        )
+        if not same and np.shares_memory(written, source):
+            raise RuntimeError(
+                f"unsupported operation: some elements of the input of shape {source.shape} and of the edited "
+                f"tensor refer to a single memory location: clone() the input first"
+            )
 
 
 def _snapshot(t: Tensor) -> Tensor:

@@ -180,7 +180,7 @@ class Value(Node):
         return (out.data * (1.0 - out.data) * g,)
 
     def relu(self) -> Value:
-        return _result(0.0 if self.data <= 0.0 else self.data, self, None, Value._relu_backward)  # NaN stays NaN
+        return _result(0.0 if self.data < 0.0 else self.data, self, None, Value._relu_backward)  # NaN, -0.0 stay
 
     @staticmethod
     @rule_for("relu")

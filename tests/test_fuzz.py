@@ -446,6 +446,11 @@ FOUND = {
     "x / |x| of a tiny x": gradients(lambda L, x: x / x.abs(), 1.1725e-152),
     "softmax along an empty dim": gradients(lambda L, x: x[:, :0].softmax(1), [[1.0, 2.0]]),
     "log_softmax along an empty dim": gradients(lambda L, x: x[:0].log_softmax(0), [1.0, 2.0]),
+    # ties keep the first argument, as in PyTorch, so the sign of a zero survives (1 / -0.0 is -inf)
+    "relu of -0.0": forward(lambda L: 1 / f64(L, [-0.0, 0.0], False).relu()),
+    "clamp at -0.0": forward(lambda L: 1 / f64(L, [-0.0, 0.0], False).clamp(0.0, 0.0)),
+    "maximum of zeros": forward(lambda L: 1 / L.maximum(f64(L, [-0.0, 0.0], False), f64(L, [0.0, -0.0], False))),
+    "minimum of zeros": forward(lambda L: 1 / L.minimum(f64(L, [-0.0, 0.0], False), f64(L, [0.0, -0.0], False))),
     # integer and bool dtypes, as PyTorch takes them or refuses them
     "int ** negative int tensor": forward(lambda L: L.tensor([-2, -1, 0, 1, 2]) ** L.tensor([-2, -3, -1, -1, 3])),
     "number ** negative int tensor": forward(lambda L: -(1 ** L.tensor([-2, 0, 3])) + 2 ** L.tensor([-2, 0, 3])),
@@ -485,10 +490,11 @@ def test_what_the_fuzzer_found(name):
     "make",
     [lambda x: x.relu(), lambda x: x.clamp(0.0, 1.0), lambda x: x.clamp(max=-1.0), lambda x: x.clamp(min=2.0)],
 )
-@pytest.mark.parametrize("x", [NAN, -2.0, 0.0, 0.5, 3.0])
+@pytest.mark.parametrize("x", [NAN, -2.0, -0.0, 0.0, 0.5, 3.0])
 def test_value_relu_and_clamp_as_pytorch_on_nan_and_at_the_edges(make, x):
     ours, theirs = autograd.Value(x), torch.tensor(x, dtype=torch.float64, requires_grad=True)
     out, ref = make(ours), make(theirs)
     out.backward()
     ref.backward()
     np.testing.assert_array_equal([out.data, ours.grad], [ref.item(), theirs.grad.item()])
+    assert math.copysign(1, out.data) == math.copysign(1, ref.item())  # the sign of a zero too

@@ -726,3 +726,38 @@ def test_version_counts_every_edit_and_is_shared_with_views():
     assert x._version == row._version == 6
     assert x.clone()._version == 0
     assert x.detach()._version == 6
+
+
+# -- an input that overlaps the written elements -----------------------------------------------------
+OVERLAPS = {
+    "shifted by one": lambda a: a.__setitem__(slice(1, None), a[:-1]),
+    "copy_ from an overlapping slice": lambda a: a[:3].copy_(a[1:]),
+    "add_ of the transpose": lambda a: a.reshape(2, 2).add_(a.reshape(2, 2).T),
+    "add_ of the slice before": lambda a: a[1:].add_(a[:-1]),
+    "add_ of one of its elements": lambda a: a.add_(a[0]),
+    "written through an index list": lambda a: a.__setitem__([1, 2], a[:2]),
+    "written through a mask": lambda a: a.__setitem__(a > 1, a[:2]),
+    # allowed: the very same elements, disjoint ones, or a copy
+    "add_ of itself": lambda a: a.__iadd__(a),
+    "set to itself": lambda a: a.__setitem__(slice(None), a),
+    "copy_ from a disjoint slice": lambda a: a[:2].copy_(a[2:]),
+    "one element from another": lambda a: a.__setitem__(0, a[1]),
+    "mul_ by an element outside": lambda a: a[1:].mul_(a[0]),
+    "add_ of an advanced-index copy": lambda a: a.add_(a[[3, 2, 1, 0]]),
+}
+
+
+@pytest.mark.parametrize("name", OVERLAPS)
+@pytest.mark.parametrize("grad_mode", [False, True])
+def test_input_overlapping_the_written_elements_is_refused_as_in_pytorch(name, grad_mode):
+    def program(L: Any, stage: list[str]) -> Any:
+        x = t(L, [1.0, 2.0, 3.0, 4.0])
+        a = x * 1 if grad_mode else L.arange(1.0, 5.0, dtype=L.float64)
+        with L.set_grad_enabled(grad_mode):
+            OVERLAPS[name](a)
+        if grad_mode:
+            stage[0] = "backward"
+            (a * c(L, [1.0, 10.0, 100.0, 1000.0])).sum().backward()
+        return [a, x.grad]
+
+    assert_same_outcome(program)
