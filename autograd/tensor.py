@@ -7,6 +7,12 @@ edits with their version counter. The ops are mixins, one file per kind (``arith
 backward rule, a static method ``rule(out, g) -> one gradient per input`` written with Tensor
 ops, so that with ``create_graph=True`` the backward pass is itself recorded and can be
 differentiated again.
+
+In-place edits follow PyTorch. Each Tensor counts its edits in a version counter shared with
+its views; a recorded node keeps the versions of what its rule reads (``_saved``), and backward
+refuses a rule whose tensors moved on. A recorded edit makes the Tensor a new node (a higher
+``_seq``) while ops recorded before it still see its former self (``_previous``); an edited
+view rewrites its base, and a view whose memory was edited is recomputed from its base when used.
 """
 
 from __future__ import annotations

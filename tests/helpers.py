@@ -125,3 +125,8 @@ def assert_same_outcome(program: Any, rtol: float = 1e-10, atol: float = 1e-12) 
                 assert_close(o, t, rtol, atol)
                 assert o.dtype == t.dtype, f"dtype {o.dtype} != torch's {t.dtype}"
     return ours
+
+
+def f64(L: Any, values: Any, requires_grad: bool = False) -> Any:
+    """A float64 tensor of library ``L`` (torch or autograd) holding ``values``."""
+    return L.tensor(values, dtype=L.float64, requires_grad=requires_grad)

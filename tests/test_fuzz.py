@@ -24,19 +24,13 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import autograd
-from tests.helpers import as_numpy, assert_same_outcome, dtype_name, random_like
+from tests.helpers import as_numpy, assert_same_outcome, dtype_name, f64, random_like
 
 LIBRARIES = (torch, autograd)
 FLOAT_DTYPES = {torch: torch.float64, autograd: autograd.float64}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Thousands of tiny torch calls: with other processes busy, torch's thread pool makes each one slow."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @dataclass
@@ -405,16 +399,12 @@ def test_random_programs_agree_with_pytorch(data):
 INF, NAN = math.inf, math.nan
 
 
-def f64(L: Any, values: Any, requires_grad: bool = True) -> Any:
-    return L.tensor(values, dtype=L.float64, requires_grad=requires_grad)
-
-
 def gradients(make: Callable[..., Any], *inputs: Any, upstream: Any = None) -> Callable[[Any, list], list]:
     """A program: ``make(L, *leaves)``, then backward of ``upstream`` (ones by default); gives the output
     and every leaf's gradient."""
 
     def program(L: Any, stage: list[str]) -> list[Any]:
-        leaves = [f64(L, x) for x in inputs]
+        leaves = [f64(L, x, requires_grad=True) for x in inputs]
         out = make(L, *leaves)
         stage[0] = "backward"
         seed = np.ones(tuple(out.shape)) if upstream is None else np.broadcast_to(upstream, tuple(out.shape))
@@ -447,10 +437,10 @@ FOUND = {
     "softmax along an empty dim": gradients(lambda L, x: x[:, :0].softmax(1), [[1.0, 2.0]]),
     "log_softmax along an empty dim": gradients(lambda L, x: x[:0].log_softmax(0), [1.0, 2.0]),
     # ties keep the first argument, as in PyTorch, so the sign of a zero survives (1 / -0.0 is -inf)
-    "relu of -0.0": forward(lambda L: 1 / f64(L, [-0.0, 0.0], False).relu()),
-    "clamp at -0.0": forward(lambda L: 1 / f64(L, [-0.0, 0.0], False).clamp(0.0, 0.0)),
-    "maximum of zeros": forward(lambda L: 1 / L.maximum(f64(L, [-0.0, 0.0], False), f64(L, [0.0, -0.0], False))),
-    "minimum of zeros": forward(lambda L: 1 / L.minimum(f64(L, [-0.0, 0.0], False), f64(L, [0.0, -0.0], False))),
+    "relu of -0.0": forward(lambda L: 1 / f64(L, [-0.0, 0.0]).relu()),
+    "clamp at -0.0": forward(lambda L: 1 / f64(L, [-0.0, 0.0]).clamp(0.0, 0.0)),
+    "maximum of zeros": forward(lambda L: 1 / L.maximum(f64(L, [-0.0, 0.0]), f64(L, [0.0, -0.0]))),
+    "minimum of zeros": forward(lambda L: 1 / L.minimum(f64(L, [-0.0, 0.0]), f64(L, [0.0, -0.0]))),
     # integer and bool dtypes, as PyTorch takes them or refuses them
     "int ** negative int tensor": forward(lambda L: L.tensor([-2, -1, 0, 1, 2]) ** L.tensor([-2, -3, -1, -1, 3])),
     "number ** negative int tensor": forward(lambda L: -(1 ** L.tensor([-2, 0, 3])) + 2 ** L.tensor([-2, 0, 3])),
@@ -466,7 +456,7 @@ FOUND = {
     "softmax of ints along a missing dim": forward(lambda L: L.tensor([1, 2]).softmax(3)),
     "abs of bools": forward(lambda L: L.tensor([True]).abs()),
     "relu of bools": forward(lambda L: L.tensor([True]).relu()),
-    "int @ float": forward(lambda L: L.tensor([[1, 2]]) @ f64(L, [[1.0], [2.0]], False)),
+    "int @ float": forward(lambda L: L.tensor([[1, 2]]) @ f64(L, [[1.0], [2.0]])),
     "float32 @ float64": forward(lambda L: L.ones(1, 2) @ L.ones(2, 1, dtype=L.float64)),
     "bool @ bool": forward(lambda L: L.tensor([[True]]) @ L.tensor([[False]])),
     "bool @ float, batched": forward(lambda L: L.tensor([[True]]) @ L.ones(2, 1, 1, dtype=L.float64)),
