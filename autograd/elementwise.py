@@ -1,5 +1,5 @@
 """Elementwise functions of a Tensor: ``exp log sqrt abs tanh sigmoid softplus relu clamp``,
-``maximum`` and ``where``. Each op's forward, then its backward rule with the derivative in a comment.
+``maximum minimum`` and ``where``. Each op's forward, then its backward rule with the derivative in a comment.
 """
 
 from __future__ import annotations

@@ -128,7 +128,8 @@ class Reductions:
         dim = dim_index(dim, self.ndim)
         x = _floating_only(self, "log_softmax")
         shifted = x.data - x.data.max(axis=dim, keepdims=True, initial=-np.inf)
-        data = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        with np.errstate(divide="ignore"):  # log 0 along an empty dim, whose result is empty anyway
+            data = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
         return record(data, (self,), Reductions._log_softmax_backward, dim)
 
     @staticmethod

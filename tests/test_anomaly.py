@@ -77,14 +77,14 @@ def test_function_forward_is_checked_at_the_users_line():
     class Reciprocal(autograd.Function):
         @staticmethod
         def forward(ctx, x):
-            return 1 / x  # <- inside a Function's forward
+            return 1 / x  # <- inside a Function forward
 
         @staticmethod
         def backward(ctx, g):
             return g
 
     message = anomaly_message(lambda: Reciprocal.apply(autograd.tensor([0.0], requires_grad=True)))
-    assert f"'/' created at {line_of('# <- inside a Function' + chr(39) + 's forward')} produced inf" in message
+    assert f"'/' created at {line_of('# <- inside a Function forward')} produced inf" in message
 
 
 # -- backward --------------------------------------------------------------------------------
