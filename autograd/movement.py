@@ -132,7 +132,7 @@ class Movement:
     @staticmethod
     @rule_for("getitem", saves=("index",))
     def _getitem_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # scatter-add into zeros of a's shape
-        return (_index_add(g, out._ctx, out._inputs[0].shape),)
+        return (_index_add(g, out._ctx, out._inputs[0].shape, _index_tensors(out)),)
 
     def __setitem__(self, index: Index, value: ArrayLike) -> None:
         index, saved = _numpy_index(index)
@@ -155,7 +155,7 @@ class Movement:
     @rule_for("index_put", saves=("index",))
     def _index_put_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # the written places come from value
         a, value = out._inputs
-        return g._index_put(out._ctx, 0), sum_to(g[out._ctx], value.shape).to(value.dtype)
+        return g._index_put(out._ctx, 0, _index_tensors(out)), sum_to(g[out._ctx], value.shape).to(value.dtype)
 
     def clone(self) -> Tensor:
         """A copy of the data, in the graph: gradients flow back unchanged."""
@@ -245,19 +245,25 @@ def _same_dtype(op: str, tensors: Sequence[Any]) -> tuple[Tensor, ...]:
     return tuple(t.to(dtype) for t in tensors)
 
 
-def _index_add(g: Tensor, index: Index, shape: tuple[int, ...]) -> Tensor:
-    """zeros(shape) with g added at ``index`` (repeated indices add up); the adjoint of ``a[index]``."""
+def _index_add(g: Tensor, index: Index, shape: tuple[int, ...], saved: tuple[tuple[str, Tensor], ...] = ()) -> Tensor:
+    """zeros(shape) with g added at ``index`` (repeated indices add up); the adjoint of ``a[index]``.
+    ``saved``: the Tensors the index came from, checked again if this is differentiated in turn."""
     data = np.zeros(shape, dtype=g.dtype)
     if _is_basic_index(index):
         data[index] = g.data
     else:
         np.add.at(data, index, g.data)
-    return record(data, (g,), _index_add_backward, index)
+    return record(data, (g,), _index_add_backward, index, saved=saved)
 
 
-@rule_for("index_add")
+@rule_for("index_add", saves=("index",))
 def _index_add_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d(scatter g) = gather dg
     return (g[out._ctx],)
+
+
+def _index_tensors(out: Tensor) -> tuple[tuple[str, Tensor], ...]:
+    """The Tensors of ``out``'s index (saved by getitem or index_put), for the ops of its backward."""
+    return tuple((what, t) for what, t, _, _ in out._saved or () if what == "index")
 
 
 def _view(data: np.ndarray, t: Tensor) -> Tensor | None:

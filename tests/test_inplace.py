@@ -472,6 +472,27 @@ def max_indices_edited(L, stage):
 
 
 @program
+def index_edited_between_first_and_second_derivative(L, stage):
+    x = t(L, [1.0, 2.0, 3.0])
+    index = L.tensor([0, 2, 2])
+    (gradient,) = L.autograd.grad((x[index] ** 3).sum(), x, create_graph=True)
+    index[0] = 1
+    stage[0] = "backward"
+    gradient.sum().backward()
+
+
+@program
+def second_derivative_through_an_index_put(L, stage):
+    x, w = t(L, [1.0, 2.0, 3.0]), t(L, [4.0, 5.0])
+    y = x * 1
+    y[L.tensor([0, 2])] = w**2
+    (gradient,) = L.autograd.grad((y**2).sum(), w, create_graph=True)
+    stage[0] = "backward"
+    gradient.sum().backward()
+    return [w.grad]
+
+
+@program
 def edit_after_backward_is_allowed(L, stage):
     x = t(L, [1.0, 2.0])
     y = x.exp()
