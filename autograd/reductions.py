@@ -50,8 +50,14 @@ class Reductions:
         """The mean over ``dim`` (all dims by default); floating point tensors only, as in PyTorch."""
         check_differentiable(self.dtype, "mean")
         axes = dim_indices(dim, self.ndim)
-        count = int(np.prod([self.shape[a] for a in axes])) if axes else 1
-        return self.sum(dim, keepdim) / count
+        with np.errstate(invalid="ignore"):  # the mean of nothing is NaN
+            data = self.data.sum(axis=axes, keepdims=keepdim) / _count(self.shape, axes)
+        return record(data, (self,), Reductions._mean_backward, (axes, keepdim))
+
+    @staticmethod
+    @rule_for("mean")
+    def _mean_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d mean(a) = da broadcast back / n
+        return (Reductions._sum_backward(out, g)[0] / _count(out._inputs[0].shape, out._ctx[0]),)
 
     def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
         """The largest element, or along ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
@@ -151,6 +157,11 @@ def _arg(arg_extreme: Any, data: np.ndarray, dim: int | None, keepdim: bool) -> 
     _check_not_empty(arg_extreme.__name__, data.shape, dim)
     indices = arg_extreme(data, axis=dim).astype(int64)
     return leaf(np.expand_dims(indices, dim) if keepdim else indices)
+
+
+def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
+    """How many elements a reduction over ``axes`` takes into each result."""
+    return int(np.prod([shape[a] for a in axes]))
 
 
 def _check_not_empty(op: str, shape: tuple[int, ...], dim: int) -> None:

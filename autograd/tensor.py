@@ -12,7 +12,7 @@ In-place edits follow PyTorch. Each Tensor counts its edits in a version counter
 its views; a recorded node keeps the versions of what its rule reads (``_saved``), and backward
 refuses a rule whose tensors moved on. A recorded edit makes the Tensor a new node (a higher
 ``_seq``) while ops recorded before it still see its former self (``_previous``); an edited
-view rewrites its base, and a view whose memory was edited is recomputed from its base when used.
+view rewrites its base, and a view of a base rewritten so is recomputed from it when next used.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def leaf(data: np.ndarray, requires_grad: bool = False) -> Tensor:
     t._version_counter = [0]
     t._saved = None
     t._base = None
-    t._view_version = None
+    t._base_seq = None
     t._seq = 0
     t._previous = None
     t._origin = None
@@ -72,10 +72,10 @@ def record(
         out._version_counter = view_of._version_counter
         out._base = view_of._base if view_of._base is not None else view_of
         if grad_mode._enabled:
-            out._view_version = out._version_counter[0]
+            out._base_seq = out._base._seq
     if grad_mode._enabled:
         for t in inputs:
-            if t._view_version is not None:
+            if t._base_seq is not None:
                 t._sync_view()
         if any(t.requires_grad for t in inputs):
             out.requires_grad = True
@@ -140,7 +140,7 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
         "_version_counter",
         "_saved",
         "_base",
-        "_view_version",
+        "_base_seq",
         "_seq",
         "_previous",
         "_origin",
@@ -366,7 +366,12 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
                 )
 
     def _release(self) -> None:
-        self._ctx, self._saved, self._rule = None, None, _released(self.op)
+        """As PyTorch frees saved tensors after backward: a node that saved some can't run again, one
+        that saved none (a reshape, a sum, an addition) can; a Function's context forgets what it saved."""
+        if self._saved:
+            self._ctx, self._saved, self._rule = None, None, _released(self.op)
+        elif hasattr(self._ctx, "release_saved"):
+            self._ctx.release_saved()
 
     # -- in-place edits: every one bumps the version counter ---------------------
     def _in_place(
@@ -381,7 +386,7 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
         edit, ``compute(previous)`` is the same edit as an op on a copy of the values before it: this
         Tensor takes the op's place in the graph (and a view's base takes it over the view's elements).
         ``written``: the elements the edit writes, if not all of them (``x[index] = ...``)."""
-        if self._view_version is not None:
+        if self._base_seq is not None:
             self._sync_view()
         recorded = grad_mode._enabled and (
             self.requires_grad or any(getattr(x, "requires_grad", False) for x in operands)
@@ -409,14 +414,14 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
             base_before = _graph_copy(base)
             base._adopt(base_before, record(base.data, (base_before, result), Movement._index_put_backward, index))
             self._adopt(previous, record(self.data, (base,), Movement._getitem_backward, index))
-            self._view_version = self._version_counter[0]
+            self._base_seq = base._seq
         return self
 
     def _check_editable(self, recorded: bool) -> None:
         """Refuse the in-place edits PyTorch refuses: of a leaf that requires grad (or a view of one)
         when recorded, of a view made under no_grad whose base requires grad, of a broadcast view."""
         base = self._base
-        if grad_mode._enabled and base is not None and self._view_version is None and base.requires_grad:
+        if grad_mode._enabled and base is not None and self._base_seq is None and base.requires_grad:
             raise RuntimeError(
                 f"a view of shape {self.shape} was created under no_grad and is being edited in place with grad "
                 f"mode on: its base requires grad, and the edit can't be recorded. Make the view with grad mode on, "
@@ -454,12 +459,14 @@ class Tensor(Node, Arithmetic, Elementwise, Reductions, Movement):
         return t
 
     def _sync_view(self) -> None:
-        """A view whose memory was edited in place since its graph was made is recomputed from its base
-        when next used with grad mode on, as PyTorch does: it picks its elements out of the base as it is now."""
-        if self._view_version == self._version_counter[0] or not grad_mode._enabled:
-            return
+        """A view whose base took a new place in the graph (a recorded in-place edit of the base or of
+        another of its views) is recomputed from the base when next used with grad mode on, as PyTorch
+        does: it picks its elements out of the base as it is now. ``_base_seq`` is the base's ``_seq``
+        when the view's graph was made, or None for a view made under no_grad."""
         base = self._base
-        self._view_version = self._version_counter[0]
+        if self._base_seq == base._seq or not grad_mode._enabled:
+            return
+        self._base_seq = base._seq
         if base.requires_grad:
             index = _positions_in(self.data, base.data)
             self._adopt(_graph_copy(self), record(self.data, (base,), Movement._getitem_backward, index))
@@ -526,7 +533,7 @@ def _snapshot(t: Tensor) -> Tensor:
     read the values from before the edit (PyTorch keeps such an "original self" too)."""
     copy = _graph_copy(t)
     copy.data, copy._version_counter = t.data.copy(), [t._version_counter[0]]
-    copy._base, copy._view_version = None, None
+    copy._base, copy._base_seq = None, None
     return copy
 
 

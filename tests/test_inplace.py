@@ -493,6 +493,22 @@ def second_derivative_through_an_index_put(L, stage):
 
 
 @program
+def view_of_a_weight_kept_across_steps(L, stage):  # the weight's edits under no_grad leave the view's graph valid
+    weight = t(L, [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]])
+    transposed = weight.T
+    x = c(L, [[1.0, 2.0], [3.0, -1.0]])
+    losses = []
+    for _ in range(3):
+        weight.grad = None
+        loss = ((x @ transposed.T) ** 2).sum()
+        loss.backward()
+        with L.no_grad():
+            weight.sub_(0.01 * weight.grad)
+        losses.append(loss.detach())
+    return [weight, *losses]
+
+
+@program
 def edit_after_backward_is_allowed(L, stage):
     x = t(L, [1.0, 2.0])
     y = x.exp()
@@ -619,7 +635,7 @@ def test_edit_of_a_function_saved_tensor(edited):
     outcome = assert_same_outcome(program)
     if edited != "neither":
         assert outcome[1][1] == "RuntimeError"
-        assert re.search(r"saved by Cube\.forward, of shape \(2,\)", outcome[1][2])
+        assert re.search(r"tensor [01] saved by Cube\.forward, of shape \(2,\)", outcome[1][2])
 
 
 def test_version_counts_every_edit_and_is_shared_with_views():
@@ -634,3 +650,62 @@ def test_version_counts_every_edit_and_is_shared_with_views():
     assert x._version == row._version == 6
     assert x.clone()._version == 0
     assert x.detach()._version == 6
+
+
+# -- a second backward without retain_graph: only nodes that saved tensors are released, as in PyTorch ----
+def sum_twice(make: Callable[[Any, Any], Any]) -> Callable[[Any, list[str]], Any]:
+    def program(L: Any, stage: list[str]) -> list[Any]:
+        x = t(L, [1.0, 2.0])
+        y = make(L, x)
+        y.sum().backward()
+        stage[0] = "second backward"
+        y.sum().backward()
+        return [x.grad]
+
+    return program
+
+
+def twice_function(L: Any, save: bool, read: bool) -> Any:
+    """x -> 2x as a Function of library ``L``, saving its input or nothing, reading it in backward or not."""
+
+    class Twice(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            if save:
+                ctx.save_for_backward(a)
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2 * (ctx.saved_tensors[0] * 0 + 1) if read else g * 2
+
+    return Twice
+
+
+SECOND_BACKWARD = {
+    "exp (saves its output)": lambda L, x: x.exp(),
+    "times a number (saves it)": lambda L, x: x * 2,
+    "divided by a number": lambda L, x: x / 2,
+    "square": lambda L, x: x**2,
+    "clamp": lambda L, x: x.clamp(0, 1.5),
+    "where": lambda L, x: L.where(x > 1, x, c(L, 0.0)),
+    "index by a tensor": lambda L, x: x[L.tensor([0])],
+    "max along a dim": lambda L, x: x.max(0)[0],
+    "Function reading its saved input": lambda L, x: twice_function(L, True, True).apply(x),
+    # nothing saved: runs again
+    "transpose": lambda L, x: x.reshape(1, 2).T,
+    "slice": lambda L, x: x[:1],
+    "reshape and expand": lambda L, x: x.reshape(2, 1).expand(2, 3),
+    "plus a tensor": lambda L, x: x + c(L, [1.0, 1.0]),
+    "cast": lambda L, x: x.to(L.float32),
+    "mean": lambda L, x: x.mean(),
+    "Function saving nothing": lambda L, x: twice_function(L, False, False).apply(x),
+    "Function not reading its saved input": lambda L, x: twice_function(L, True, False).apply(x),
+}
+
+
+@pytest.mark.parametrize("name", SECOND_BACKWARD)
+def test_second_backward_runs_again_exactly_where_pytorch_does(name):
+    outcome = assert_same_outcome(sum_twice(SECOND_BACKWARD[name]))
+    if outcome[0] == "raised":
+        assert outcome[1][2].startswith("Trying to backward through the graph a second time")
