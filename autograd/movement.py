@@ -290,12 +290,12 @@ class Movement:
     def index_select(self, dim: int, index: ArrayLike) -> Tensor:
         """The slices at ``index`` (a vector of ints) along ``dim``, in that order, repeats allowed."""
         dim = dim_index(dim, self.ndim)
-        index = _index_array("index_select", index)
-        if index.ndim > 1:
-            raise IndexError(f"index_select(): Index is supposed to be a vector, got shape {index.shape}")
+        array = _index_array("index_select", index)
+        if array.ndim > 1:
+            raise IndexError(f"index_select(): Index is supposed to be a vector, got shape {array.shape}")
         x = self.reshape(1) if self.ndim == 0 else self
-        _check_bounds("index_select", index, dim, x.shape[dim])
-        picked = x[(slice(None),) * dim + (index.reshape(-1),)]
+        _check_bounds("index_select", array, dim, x.shape[dim])
+        picked = x[(slice(None),) * dim + (_as_given(index, array).reshape(-1),)]
         return picked.reshape(()) if self.ndim == 0 else picked
 
     @numpy_spellings
@@ -303,9 +303,9 @@ class Movement:
         """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (and likewise for the others): values picked
         along ``dim``, ``index`` of the tensor's number of dims."""
         dim = dim_index(dim, self.ndim)
-        index = _index_array("gather", index)
-        _check_index_shape("gather", index, self, dim)
-        return self[_along_dim(index, dim)]
+        array = _index_array("gather", index)
+        _check_index_shape("gather", array, self, dim)
+        return self[_along_dim(_as_given(index, array), dim)]
 
     @numpy_spellings
     def scatter(self, dim: int, index: ArrayLike, src: ArrayLike | None = None, *, value: Any = None) -> Tensor:
@@ -314,8 +314,9 @@ class Movement:
         if src is None and value is None:
             raise TypeError("scatter() needs src (a tensor) or value (a number)")
         dim = dim_index(dim, self.ndim)
-        index = _index_array("scatter", index)
-        _check_index_shape("scatter", index, self, dim)
+        array = _index_array("scatter", index)
+        _check_index_shape("scatter", array, self, dim)
+        index = _as_given(index, array)
         if isinstance(src, Arithmetic):
             if src.dtype != self.dtype:
                 raise RuntimeError(
@@ -410,6 +411,12 @@ def _index_array(op: str, index: ArrayLike) -> np.ndarray:
     if array.dtype not in (np.int64, np.int32):
         raise RuntimeError(f"{op}(): Expected dtype int32 or int64 for index, got {array.dtype}")
     return array
+
+
+def _as_given(index: ArrayLike, array: np.ndarray) -> Tensor | np.ndarray:
+    """The index Tensor itself, else its array: indexing with the Tensor saves it for backward, so that
+    an in-place edit of it before backward is refused, as in PyTorch."""
+    return index if isinstance(index, Arithmetic) else array
 
 
 def _check_bounds(op: str, index: np.ndarray, dim: int, size: int) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from autograd.dtypes import as_dtype, int64, is_floating
-from autograd.elementwise import _floats
+from autograd.elementwise import _floating, _floats
 from autograd.graph import rule_for
 from autograd.shapes import dim_index, dim_indices, numpy_spellings
 from autograd.tensor import leaf, record
@@ -60,21 +60,27 @@ class Reductions:
                 f"dtype. Got: {x.dtype} (pass dtype=autograd.float32, or call .float() first)"
             )
         axes = _reduced_dims(dim, self.ndim)
-        count = int(np.prod([self.shape[a] for a in axes]))
-        return x.sum(axes, keepdim) / count
+        with np.errstate(invalid="ignore"):  # the mean of nothing is NaN
+            data = x.data.sum(axis=axes, keepdims=keepdim) / _count(self.shape, axes)
+        return record(data, (x,), Reductions._mean_backward, (axes, keepdim))
+
+    @staticmethod
+    @rule_for("mean")
+    def _mean_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d mean(a) = da broadcast back / n
+        return (Reductions._sum_backward(out, g)[0] / _count(out._inputs[0].shape, out._ctx[0]),)
 
     @numpy_spellings
     def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
         """The largest element, or along ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
         if dim is None:
-            return self._extreme("max", np.max, None, False)
+            return self._extreme_of_all("max", np.max)
         return self._extreme_along(np.argmax, dim, keepdim)
 
     @numpy_spellings
     def min(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
         """The smallest element, or along ``dim`` a ``(values, indices)`` pair."""
         if dim is None:
-            return self._extreme("min", np.min, None, False)
+            return self._extreme_of_all("min", np.min)
         return self._extreme_along(np.argmin, dim, keepdim)
 
     @numpy_spellings
@@ -88,48 +94,59 @@ class Reductions:
         return self._extreme("amin", np.min, dim, keepdim)
 
     def _extreme(self, name: str, extreme: Any, dim: Any, keepdim: bool) -> Tensor:
+        """``amax``/``amin`` over ``dim`` (None or () for all dims)."""
         axes = dim_indices(None if dim == () else dim, self.ndim)
-        if self.data.size == 0:
-            if dim is None or dim == ():
-                raise RuntimeError(
-                    f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                    f"Specify the reduction dim with the 'dim' argument."
-                )
-            for axis in axes:
-                if self.shape[axis] == 0:
-                    raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+        _check_reducible(name, self.shape, dim, axes)
         data = extreme(self.data, axis=axes, keepdims=keepdim)
-        return record(data, (self,), Reductions._extreme_backward, (axes, keepdim))
+        return record(data, (self,), Reductions._extreme_over_backward, (axes, keepdim))
+
+    def _extreme_of_all(self, name: str, extreme: Any) -> Tensor:
+        """``max()``/``min()``: the extreme of all elements."""
+        _check_reducible(name, self.shape, None, ())
+        return record(extreme(self.data), (self,), Reductions._extreme_backward)
+
+    @staticmethod
+    @rule_for("max/min", saves=(0, "out"))
+    def _extreme_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the extreme elements, shared evenly
+        a = out._inputs[0].data
+        winners = np.isnan(a) if np.isnan(out.data) else a == out.data  # a NaN is the extreme, as in PyTorch
+        return ((g / int(winners.sum())).where(winners, 0.0),)
 
     @staticmethod
     @rule_for("amax/amin", saves=(0, "out"))
-    def _extreme_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the extreme elements, shared evenly
+    def _extreme_over_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to each slice's extremes, shared evenly
+        # PyTorch's g / count * [a == extreme]: a slice whose extreme is NaN has no winner and gets NaN
         a = out._inputs[0]
         axes, keepdim = out._ctx
         kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
         winners = a.data == out.data.reshape(kept)
-        share = (winners / winners.sum(axis=axes, keepdims=True)).astype(g.dtype)
+        with np.errstate(invalid="ignore"):
+            share = (winners / winners.sum(axis=axes, keepdims=True)).astype(g.dtype)
         return (g.reshape(kept).expand(a.shape) * share,)
 
     def _extreme_along(self, arg_extreme: Any, dim: int, keepdim: bool) -> ValuesIndices:
         dim = _nonempty_dim(arg_extreme.__name__.removeprefix("arg"), dim, self.shape)
         if self.ndim == 0:
             return ValuesIndices(self.clone(), leaf(np.zeros((), dtype=int64)))
-        indices = np.expand_dims(arg_extreme(self.data, axis=dim), dim)
+        indices = leaf(np.expand_dims(arg_extreme(self.data, axis=dim), dim))
         values = record(
-            np.take_along_axis(self.data, indices, dim), (self,), Reductions._extreme_along_backward, (dim, indices)
+            np.take_along_axis(self.data, indices.data, dim),
+            (self,),
+            Reductions._extreme_along_backward,
+            (dim, indices.data),
+            saved=(("indices", indices),),  # returned to the user, who may edit them
         )
         if not keepdim:
             values, indices = values.squeeze(dim), indices.squeeze(dim)
-        return ValuesIndices(values, leaf(indices))
+        return ValuesIndices(values, indices)
 
     @staticmethod
-    @rule_for("max/min")
+    @rule_for("max/min", saves=("indices",))
     def _extreme_along_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the index max/min(dim) returned
         a = out._inputs[0]
         dim, indices = out._ctx
         picked = np.arange(a.shape[dim]).reshape((-1,) + (1,) * (a.ndim - dim - 1)) == indices
-        return (g.expand(a.shape) * picked.astype(g.dtype),)
+        return (g.expand(a.shape).where(picked, 0.0),)
 
     @numpy_spellings
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -144,7 +161,8 @@ class Reductions:
     @numpy_spellings
     def softmax(self, dim: int) -> Tensor:
         """e^x_i / sum_j e^x_j along ``dim``, computed as e^(x_i - max) so nothing overflows."""
-        x, dim = _floating("softmax", self), dim_index(dim, self.ndim)
+        dim = dim_index(dim, self.ndim)  # PyTorch checks the dim before the dtype
+        x = _floating("softmax", self)
         e = np.exp(x.data - x.data.max(axis=dim, keepdims=True, initial=-np.inf))
         return record(e / e.sum(axis=dim, keepdims=True), (self,), Reductions._softmax_backward, dim)
 
@@ -157,7 +175,8 @@ class Reductions:
     @numpy_spellings
     def log_softmax(self, dim: int) -> Tensor:
         """x_i - log sum_j e^x_j along ``dim``, with the max subtracted first."""
-        x, dim = _floating("log_softmax", self), dim_index(dim, self.ndim)
+        dim = dim_index(dim, self.ndim)
+        x = _floating("log_softmax", self)
         shifted = x.data - x.data.max(axis=dim, keepdims=True, initial=-np.inf)
         with np.errstate(divide="ignore"):  # only an empty dim sums to 0; any other sum is >= 1
             data = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
@@ -296,16 +315,28 @@ def _reduced_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]
     return dim_indices(None if isinstance(dim, (tuple, list)) and not dim else dim, ndim)
 
 
+def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
+    """How many elements a reduction over ``axes`` takes into each result."""
+    return math.prod(shape[a] for a in axes)
+
+
+def _check_reducible(name: str, shape: tuple[int, ...], dim: Any, axes: tuple[int, ...]) -> None:
+    """An extreme needs an element to pick: of an empty tensor only along dims that have some, as in PyTorch."""
+    if 0 not in shape:
+        return
+    if dim is None or dim == ():
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+            f"Specify the reduction dim with the 'dim' argument."
+        )
+    for axis in axes:
+        if shape[axis] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+
+
 def _nonempty_dim(op: str, dim: int, shape: tuple[int, ...]) -> int:
     """``dim`` of ``shape`` checked for ``max(dim)`` and the like, which need an element to pick."""
     dim = dim_index(dim, len(shape))
     if shape and shape[dim] == 0:
         raise IndexError(f"{op}(): Expected reduction dim {dim} to have non-zero size.")
     return dim
-
-
-def _floating(op: str, t: Tensor) -> Tensor:
-    """``t``, for an op that PyTorch computes on floating point tensors only."""
-    if t.dtype.kind != "f":
-        raise RuntimeError(f"{op} is not implemented for {t.dtype} tensors, as in PyTorch: call .float() first")
-    return t
