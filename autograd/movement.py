@@ -355,29 +355,37 @@ def _stack_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # unstack th
 
 @numpy_spellings
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    """The tensors joined along ``dim``; their other dims must match."""
+    """The tensors joined along ``dim``; their other dims must match. As PyTorch's legacy rule, a 1-d empty
+    tensor (shape (0,)) joins any others: it takes part in the dtype only."""
     if not tensors:
         raise ValueError("cat expects a non-empty list of tensors")
     tensors = _same_dtype(tensors)
     for k, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError(f"cat: zero-dimensional tensor (at position {k}) cannot be concatenated; use stack")
-    dim = dim_index(dim, tensors[0].ndim)
-    first = tensors[0].shape
-    for k, t in enumerate(tensors):
-        if t.ndim != len(first) or t.shape[:dim] + t.shape[dim + 1 :] != first[:dim] + first[dim + 1 :]:
+    joined = [(k, t) for k, t in enumerate(tensors) if t.shape != (0,)]
+    if not joined:
+        return record(np.zeros((0,), dtype=tensors[0].dtype), tensors, _cat_backward, 0)
+    (first_k, first), dim = joined[0], dim_index(dim, joined[0][1].ndim)
+    for k, t in joined:
+        if t.ndim != first.ndim or t.shape[:dim] + t.shape[dim + 1 :] != first.shape[:dim] + first.shape[dim + 1 :]:
             raise RuntimeError(
-                f"cat: sizes of tensors must match except in dimension {dim}: tensor 0 has shape {first}, "
-                f"tensor {k} has shape {t.shape}"
+                f"cat: sizes of tensors must match except in dimension {dim}: tensor {first_k} has shape "
+                f"{first.shape}, tensor {k} has shape {t.shape}"
             )
-    return record(np.concatenate([t.data for t in tensors], axis=dim), tensors, _cat_backward, dim)
+    return record(np.concatenate([t.data for _, t in joined], axis=dim), tensors, _cat_backward, dim)
 
 
 @rule_for("cat")
 def _cat_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # split the gradient at the seams
-    dim = out._ctx
-    ends = np.cumsum([t.shape[dim] for t in out._inputs]).tolist()
-    return tuple(g[(slice(None),) * dim + (slice(end - t.shape[dim], end),)] for t, end in zip(out._inputs, ends))
+    dim, start, grads = out._ctx, 0, []
+    for t in out._inputs:
+        if t.shape == (0,):  # skipped, as a 1-d empty tensor is
+            grads.append(leaf(np.zeros((0,), dtype=g.dtype)))
+            continue
+        grads.append(g[(slice(None),) * dim + (slice(start, start + t.shape[dim]),)])
+        start += t.shape[dim]
+    return tuple(grads)
 
 
 def _same_dtype(tensors: Sequence[Any]) -> tuple[Tensor, ...]:

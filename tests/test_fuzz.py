@@ -468,6 +468,9 @@ FOUND = {
     "max along an empty dim": forward(lambda L: L.zeros(2, 0).max(1)),
     "argmin along an empty dim": forward(lambda L: L.zeros(2, 0).argmin(1)),
     "max along a full dim of an empty tensor": forward(lambda L: L.zeros(2, 0).max(0)[0]),
+    # PyTorch's legacy rule: cat skips a 1-d empty tensor, whatever the others' dims
+    "cat with a 1-d empty tensor": gradients(lambda L, x, y: L.cat([x, y, x], 1), [], [[1.0, 2.0]]),
+    "cat of a lone 1-d empty tensor": gradients(lambda L, x: L.cat([x], 1), []),
 }
 
 
