@@ -148,12 +148,7 @@ class InPlace:
 
     def copy_(self, source: ArrayLike) -> Tensor:
         """Copy ``source`` (broadcast to this shape, cast to this dtype) into this Tensor; gradients flow to it."""
-        source_data = source.data if isinstance(source, Arithmetic) else np.asarray(source)
-        return self._in_place(
-            lambda data: np.copyto(data, np.broadcast_to(source_data, data.shape), casting="unsafe"),
-            lambda t: t._replaced_by(source),
-            (source,),
-        )
+        return self._in_place_result(lambda t: t._replaced_by(source), (source,))
 
     def detach_(self) -> Tensor:
         """Cut this Tensor from the graph in place: it becomes a leaf that does not require grad."""

@@ -471,6 +471,8 @@ FOUND = {
     # PyTorch's legacy rule: cat skips a 1-d empty tensor, whatever the others' dims
     "cat with a 1-d empty tensor": gradients(lambda L, x, y: L.cat([x, y, x], 1), [], [[1.0, 2.0]]),
     "cat of a lone 1-d empty tensor": gradients(lambda L, x: L.cat([x], 1), []),
+    # an in-place edit outside the graph raises as the recorded one does
+    "copy_ of a source that does not broadcast": forward(lambda L: L.tensor([0, 1]).copy_(L.tensor([[1, 2, 3]]))),
 }
 
 
