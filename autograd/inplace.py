@@ -225,7 +225,7 @@ def _in_place_form(name: str) -> Callable[..., Tensor]:
 IN_PLACE_FORMS = (
     "pow neg negative square clamp clip exp log sqrt abs tanh sigmoid relu sin cos tan asin acos atan sinh cosh "
     "rsqrt log2 log10 log1p exp2 expm1 sign trunc floor ceil round frac reciprocal erf "
-    "cumsum cumprod tril triu masked_fill scatter"
+    "tril triu masked_fill scatter"
 ).split()
 for _name in IN_PLACE_FORMS:
     setattr(InPlace, f"{_name}_", _in_place_form(_name))

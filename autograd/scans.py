@@ -34,6 +34,10 @@ class Scans:
     def _cumsum_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # dx_i = sum_{j >= i} dy_j
         return (_reverse_cumsum(g, out._ctx),)
 
+    def cumsum_(self, dim: int, dtype: Any = None) -> Tensor:
+        """``cumsum`` in place, in this tensor's own dtype (an int8 sum wraps around), as PyTorch's."""
+        return self._in_place_result(lambda t: t.cumsum(dim, _own_dtype("cumsum_", self, dtype)))
+
     @numpy_spellings
     def cumprod(self, dim: int, dtype: Any = None) -> Tensor:
         """y_i = x_0 * ... * x_i along ``dim``; integers and bools multiply in int64, as in PyTorch."""
@@ -45,6 +49,10 @@ class Scans:
     def _cumprod_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # dx_i = sum_{j >= i} g_j dy_j / dx_i
         x, dim = out._inputs[0], out._ctx
         return (g if x.ndim == 0 else _cumprod_vjp(x, out, g, dim),)
+
+    def cumprod_(self, dim: int, dtype: Any = None) -> Tensor:
+        """``cumprod`` in place, in this tensor's own dtype, as PyTorch's."""
+        return self._in_place_result(lambda t: t.cumprod(dim, _own_dtype("cumprod_", self, dtype)))
 
     @numpy_spellings
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
@@ -85,8 +93,20 @@ def _running_dtype(x: Tensor, dtype: Any) -> Tensor:
 
 
 def _along(scan: Any, data: np.ndarray, dim: int) -> np.ndarray:
-    """``scan(data, axis=dim)``; a 0-d tensor is its own running sum or product."""
-    return scan(data, axis=dim) if data.ndim else data.copy()
+    """``scan(data, axis=dim)`` in data's dtype; a 0-d tensor is its own running sum or product. PyTorch
+    has no running sum or product of bools (only of nothing, or of a 0-d tensor)."""
+    if data.dtype == bool and data.ndim and data.size:
+        raise NotImplementedError(f"{scan.__name__} is not implemented for bool results, as in PyTorch")
+    return scan(data, axis=dim, dtype=data.dtype) if data.ndim else data.copy()
+
+
+def _own_dtype(op: str, x: Tensor, dtype: Any) -> np.dtype:
+    """The dtype of an in-place scan: ``x``'s own, which a ``dtype`` given must be, as in PyTorch."""
+    if dtype is not None and as_dtype(dtype) != x.dtype:
+        raise RuntimeError(
+            f"{op}: Bad in-place call: input tensor dtype {x.dtype} and output dtype {dtype} should match"
+        )
+    return x.dtype
 
 
 def _cumprod_vjp(x: Tensor, out: Tensor, g: Tensor, dim: int) -> Tensor:

@@ -473,6 +473,11 @@ FOUND = {
     "cat of a lone 1-d empty tensor": gradients(lambda L, x: L.cat([x], 1), []),
     # an in-place edit outside the graph raises as the recorded one does
     "copy_ of a source that does not broadcast": forward(lambda L: L.tensor([0, 1]).copy_(L.tensor([[1, 2, 3]]))),
+    # in-place running sums: in the tensor's own dtype (int8 wraps around); of bools not implemented
+    "int8 cumsum_": forward(lambda L: L.tensor([100, 100], dtype=L.int8).cumsum_(0)),
+    "bool cumsum_": forward(lambda L: L.tensor([True, False]).cumsum_(0)),
+    "int8 cumsum in int8": forward(lambda L: L.tensor([100, 100], dtype=L.int8).cumsum(0, dtype=L.int8)),
+    "cumsum in bool": forward(lambda L: L.tensor([1, 2]).cumsum(0, dtype=L.bool)),
 }
 
 
