@@ -14,6 +14,7 @@ import numpy as np
 from autograd.dtypes import as_dtype, int64, is_floating
 from autograd.elementwise import _floating, _floats
 from autograd.graph import rule_for
+from autograd.movement import cat
 from autograd.shapes import dim_index, dim_indices, numpy_spellings
 from autograd.tensor import leaf, record
 
@@ -227,21 +228,32 @@ class Reductions:
 
     @numpy_spellings
     def prod(self, dim: int | None = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
-        """The product over ``dim`` (a single dim, or all elements), as the last of the running products,
-        whose gradient is exact with zeros too; integers and bools multiply in int64, as in PyTorch."""
-        x = self.reshape(-1) if dim is None else self
-        axis = 0 if dim is None else dim_index(dim, self.ndim)
-        products = x.cumprod(axis, dtype=dtype)
+        """The product over ``dim`` (a single dim, or all elements); integers and bools multiply in int64,
+        as in PyTorch."""
+        x = _running_dtype(self, dtype)
+        axis = None if dim is None else dim_index(dim, self.ndim)
+        data = x.data.prod(axis=axis, keepdims=keepdim and axis is not None) if x.ndim else x.data.copy()
+        return record(data, (x,), Reductions._prod_backward, (axis, keepdim))
+
+    @staticmethod
+    @rule_for("prod", saves=(0, "out"))
+    def _prod_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d prod(a) = prod of the others da
+        # PyTorch's: prod / a_i when no a_i is 0, else the product of the others from running products
+        # (all 0 at once for a product of all elements holding two zeros or more)
+        x, (axis, keepdim) = out._inputs[0], out._ctx
         if x.ndim == 0:
-            return products
-        n = x.shape[axis]
-        if n == 0:
-            product = products.sum(axis, keepdim=True) + 1  # the empty product is 1
-        else:
-            product = products.narrow(axis, n - 1, 1)
-        if dim is None:
-            return product.reshape(())
-        return product if keepdim else product.squeeze(axis)
+            return (g,)
+        product = out
+        if axis is not None and not keepdim:
+            g, product = g.unsqueeze(axis), out.unsqueeze(axis)
+        zeros = int((x.data == 0).sum())
+        if not zeros:
+            return (g * (product / x),)
+        if axis is not None:
+            return (g * _product_of_the_others(x, axis),)
+        if zeros > 1:
+            return (leaf(np.zeros(x.shape, dtype=g.dtype)),)
+        return ((g * _product_of_the_others(x.reshape(-1), 0)).reshape(x.shape),)
 
     @numpy_spellings
     def logsumexp(self, dim: int | Sequence[int], keepdim: bool = False) -> Tensor:
@@ -285,6 +297,24 @@ class Reductions:
             nonzero = x.data != 0
             total = (a.where(nonzero, 1.0) ** p).where(nonzero, 0.0 if p > 0 else math.inf).sum(dim, keepdim)
         return _root(total, p)
+
+
+def _product_of_the_others(x: Tensor, dim: int) -> Tensor:
+    """prod_{j != i} x_j along ``dim`` for each i, without dividing (exact with zeros): the running product
+    of the elements before i times that of the elements after it."""
+    n = x.shape[dim]
+    ones = leaf(np.ones(x.shape[:dim] + (1,) + x.shape[dim + 1 :], dtype=x.dtype))
+    before = cat([ones, x.narrow(dim, 0, n - 1)], dim).cumprod(dim)
+    after = cat([ones, x.narrow(dim, 1, n - 1).flip(dim)], dim).cumprod(dim).flip(dim)
+    return before * after
+
+
+def _running_dtype(x: Tensor, dtype: Any) -> Tensor:
+    """``x`` cast to ``dtype`` if given, else integers and bools to int64 (the dtype of their products and
+    running sums, as in PyTorch)."""
+    if dtype is not None:
+        return x.to(as_dtype(dtype))
+    return x.to(int64) if x.dtype.kind in "biu" else x
 
 
 def _root(total: Tensor, p: float) -> Tensor:

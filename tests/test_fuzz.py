@@ -478,6 +478,11 @@ FOUND = {
     "bool cumsum_": forward(lambda L: L.tensor([True, False]).cumsum_(0)),
     "int8 cumsum in int8": forward(lambda L: L.tensor([100, 100], dtype=L.int8).cumsum(0, dtype=L.int8)),
     "cumsum in bool": forward(lambda L: L.tensor([1, 2]).cumsum(0, dtype=L.bool)),
+    # products: PyTorch's gradients where there are zeros, 0 * inf giving NaN where it does and 0 where it doesn't
+    "prod with zeros, infinite upstream": gradients(lambda L, x: x.prod(0), [[0.0, 1.0], [0.0, 2.0]], upstream=INF),
+    "prod of all with two zeros": gradients(lambda L, x: x.prod(), [0.0, 3.0, 0.0], upstream=INF),
+    "cumprod along a dim of one, of -inf": gradients(lambda L, x: x.cumprod(1), [[-INF], [2.0]]),
+    "cumprod with zeros, infinite upstream": gradients(lambda L, x: x.cumprod(0).log(), [[1.0, 0.0], [0.0, 3.0]]),
 }
 
 
