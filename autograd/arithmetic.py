@@ -49,10 +49,13 @@ class Arithmetic:
         return record(_elementwise("*", np.multiply, a, b), (a, b), Arithmetic._mul_backward)
 
     @staticmethod
-    @rule_for("*", saves=(0, 1))
-    def _mul_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(ab) = b da + a db
+    @rule_for("*", saves={0: (1,), 1: (0,)})
+    def _mul_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:  # d(ab) = b da + a db
         a, b = out._inputs
-        return sum_to(g * b, a.shape), sum_to(g * a, b.shape)
+        return (
+            sum_to(g * b, a.shape) if a.requires_grad else None,
+            sum_to(g * a, b.shape) if b.requires_grad else None,
+        )
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
@@ -62,17 +65,22 @@ class Arithmetic:
             return record(_elementwise("/", np.divide, a, b), (a, b), Arithmetic._div_backward)
 
     @staticmethod
-    @rule_for("/", saves=(1, "out"))
-    def _div_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d(a/b) = da/b - (a/b) db/b
+    @rule_for("/", saves={0: (1,), 1: (0, 1)})
+    def _div_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:  # d(a/b) = da/b - (a/b) db/b
         a, b = out._inputs
-        return sum_to(g / b, a.shape), sum_to(-g * out / b, b.shape)
+        return (
+            sum_to(g / b, a.shape) if a.requires_grad else None,
+            sum_to(-g * ((a / b) / b), b.shape) if b.requires_grad else None,
+        )
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
         a, b = _operands(self, exponent)
+        number = not isinstance(exponent, (Arithmetic, np.ndarray, list, tuple))
+        rule = Arithmetic._pow_number_backward if number else Arithmetic._pow_backward
         if a.dtype.kind != "f":
-            return record(_integer_power(a.data, b.data, exponent), (a, b), Arithmetic._pow_backward)
+            return record(_elementwise("**", lambda x, n: _integer_power(x, n, exponent), a, b), (a, b), rule)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return record(_elementwise("**", np.power, a, b), (a, b), Arithmetic._pow_backward)
+            return record(_elementwise("**", np.power, a, b), (a, b), rule)
 
     @staticmethod
     @rule_for("**", saves=(0, 1, "out"))
@@ -84,13 +92,23 @@ class Arithmetic:
         gb = sum_to(g * (out * a.log()).where((a.data != 0) | (b.data < 0), 0.0), b.shape) if b.requires_grad else None
         return ga, gb
 
+    @staticmethod
+    @rule_for("**", saves=(0,))
+    def _pow_number_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, None]:  # d(a^n) = n a^(n-1) da
+        return Arithmetic._pow_backward(out, g)[0], None  # a number exponent: the output is not read, as in PyTorch
+
     def __matmul__(self, other: ArrayLike) -> Tensor:
-        a, b = _operands(self, other)
+        a, b = _operands(self, other) if not isinstance(other, Arithmetic) else (self, other)
         _check_matmul(a.shape, b.shape)
+        batched = a.ndim >= 2 and b.ndim >= 3  # PyTorch's batched kernel looks at a's dtype before comparing
+        if a.dtype.kind == "b" and (batched or b.dtype.kind == "b"):
+            raise NotImplementedError("matmul (@) is not implemented for bool tensors, as in PyTorch")
+        if a.dtype != b.dtype:  # PyTorch's matmul does not promote
+            raise RuntimeError(f"matmul (@) needs operands of one dtype, got {a.dtype} and {b.dtype}: use .to()")
         return record(a.data @ b.data, (a, b), Arithmetic._matmul_backward)
 
     @staticmethod
-    @rule_for("@", saves=(0, 1))
+    @rule_for("@", saves={0: (1,), 1: (0,)})
     def _matmul_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:  # d(AB) = dA B + A dB
         a, b = out._inputs  # a vector is a row on the left and a column on the right, as in numpy
         a2 = a.unsqueeze(0) if a.ndim == 1 else a
@@ -189,6 +207,19 @@ class Arithmetic:
         if rounding_mode is not None:
             return self._in_place_result(lambda t: t.div(other, rounding_mode), (other,))
         return self._ufunc_in_place(np.divide, other, Arithmetic.__truediv__)
+
+    # ``x += y`` edits x in place (bumping its version), as in PyTorch, rather than binding x to a new tensor
+    def __iadd__(self, other: ArrayLike) -> Tensor:
+        return self.add_(other)
+
+    def __isub__(self, other: ArrayLike) -> Tensor:
+        return self.sub_(other)
+
+    def __imul__(self, other: ArrayLike) -> Tensor:
+        return self.mul_(other)
+
+    def __itruediv__(self, other: ArrayLike) -> Tensor:
+        return self.div_(other)
 
     def _ufunc_in_place(self, ufunc: Callable[..., np.ndarray], other: ArrayLike, op: Callable[..., Tensor]) -> Tensor:
         """``self = op(self, other)`` in place, as numpy's ``ufunc(self, other, out=self)`` when not recorded."""
@@ -379,7 +410,7 @@ def _integer_power(a: np.ndarray, b: np.ndarray, exponent: Any) -> np.ndarray:
         raise RuntimeError(f"Integers to negative integer powers are not allowed (** {exponent}): use a float tensor")
     if a.dtype.kind == "b":
         if not isinstance(exponent, (bool, np.bool_)):
-            raise RuntimeError('"pow" is not implemented for bool tensors: convert them with .int() first')
+            raise NotImplementedError('"pow" is not implemented for bool tensors, as in PyTorch: call .int() first')
         return a | ~b  # x ** True is x, x ** False is True
     with np.errstate(over="ignore"):
         powers = np.power(a, np.where(b < 0, 0, b))

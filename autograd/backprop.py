@@ -85,6 +85,8 @@ def _outputs_and_root_grads(outputs: Node | Sequence[Node], gradients: Any) -> t
     if len(gradients) != len(outputs):
         raise RuntimeError(f"got {len(gradients)} gradients for {len(outputs)} outputs")
     for k, out in enumerate(outputs):
+        if isinstance(out, Tensor) and out._base_seq is not None:
+            out._sync_view()
         if not out.requires_grad:
             raise RuntimeError(
                 f"element {k} of the outputs does not require grad and has no grad_fn: nothing leads back to a "

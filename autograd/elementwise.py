@@ -50,13 +50,14 @@ class Elementwise:
         return (g / (2 * out),)
 
     def abs(self) -> Tensor:
-        _refuse_bools("abs", self)
+        _refuse_bools("abs", self, NotImplementedError)
         return record(np.abs(self.data), (self,), Elementwise._abs_backward)
 
     @staticmethod
     @rule_for("abs", saves=(0,))
     def _abs_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d|a| = sign(a) da
-        return (g * np.sign(out._inputs[0].data),)
+        a = out._inputs[0].data
+        return (g * np.where(np.isnan(a), 0, np.sign(a)),)  # PyTorch's sign of NaN is 0
 
     def tanh(self) -> Tensor:
         return record(np.tanh(_floats(self).data), (self,), Elementwise._tanh_backward)
@@ -78,7 +79,7 @@ class Elementwise:
 
     def softplus(self) -> Tensor:
         """log(1 + e^x), as max(x, 0) + log(1 + e^-|x|) so nothing overflows."""
-        return record(np.logaddexp(0, _floats(self).data), (self,), Elementwise._softplus_backward)
+        return record(np.logaddexp(0, _floating("softplus", self).data), (self,), Elementwise._softplus_backward)
 
     @staticmethod
     @rule_for("softplus", saves=(0,))
@@ -86,19 +87,22 @@ class Elementwise:
         return (g * out._inputs[0].sigmoid(),)
 
     def relu(self) -> Tensor:
-        _refuse_bools("relu", self)
-        return record(np.maximum(self.data, 0), (self,), Elementwise._relu_backward)
+        _refuse_bools("relu", self, RuntimeError)
+        return record(_limited(self.data, 0, None), (self,), Elementwise._relu_backward)
 
     @staticmethod
     @rule_for("relu", saves=("out",))
-    def _relu_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d relu(a) = [a > 0] da
-        return (g * (out.data > 0),)
+    def _relu_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d relu(a) = [a > 0] da (and da for a NaN)
+        return (g.where(~(out.data <= 0), 0.0),)  # where, not g * mask: an infinite g stays 0 off the mask
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
         """Each element limited to [min, max] (either may be None)."""
         if min is None and max is None:
             raise ValueError("clamp needs at least one of min and max")
-        return record(np.clip(self.data, min, max), (self,), Elementwise._clamp_backward, (min, max))
+        a = self
+        for bound in (min, max):  # float bounds make an integer tensor's result float, as in PyTorch
+            a = a if bound is None else _operands(a, bound)[0]
+        return record(_limited(a.data, min, max), (a,), Elementwise._clamp_backward, (min, max))
 
     @staticmethod
     @rule_for("clamp", saves=(0,))
@@ -109,34 +113,33 @@ class Elementwise:
             inside &= a >= low
         if high is not None:
             inside &= a <= high
-        return (g * inside,)
+        return (g.where(inside, 0.0),)
 
     def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
         return self.clamp(min, max)
 
     def maximum(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
-        return record(_elementwise("maximum", np.maximum, a, b), (a, b), Elementwise._maximum_backward)
+        return record(_elementwise("maximum", _first_on_ties(np.maximum), a, b), (a, b), Elementwise._maximum_backward)
 
     @staticmethod
     @rule_for("maximum", saves=(0, 1))
     def _maximum_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # to the larger input; ties split
-        a, b = out._inputs
-        return _split(g, a, b, a.data > b.data)
+        return _to_picked(out, g, np.greater)
 
     def minimum(self, other: ArrayLike) -> Tensor:
         a, b = _operands(self, other)
-        return record(_elementwise("minimum", np.minimum, a, b), (a, b), Elementwise._minimum_backward)
+        return record(_elementwise("minimum", _first_on_ties(np.minimum), a, b), (a, b), Elementwise._minimum_backward)
 
     @staticmethod
     @rule_for("minimum", saves=(0, 1))
     def _minimum_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # to the smaller input; ties split
-        a, b = out._inputs
-        return _split(g, a, b, a.data < b.data)
+        return _to_picked(out, g, np.less)
 
     def where(self, condition: ArrayLike, other: ArrayLike) -> Tensor:
         """``self`` where ``condition`` holds, else ``other`` (all three broadcast together)."""
-        mask = np.array(condition.data if isinstance(condition, Arithmetic) else condition, dtype=bool)
+        saved = (("condition", condition),) if isinstance(condition, Arithmetic) and condition.dtype == bool else ()
+        mask = condition.data if saved else np.array(getattr(condition, "data", condition), dtype=bool)
         a, b = _operands(self, other)
         try:
             data = np.where(mask, a.data, b.data)
@@ -144,12 +147,19 @@ class Elementwise:
             raise RuntimeError(
                 f"where: condition {mask.shape}, input {a.shape} and other {b.shape} do not broadcast"
             ) from None
-        return record(data, (a, b), Elementwise._where_backward, mask)
+        return record(data, (a, b), Elementwise._where_backward, mask, saved=saved)
+
+    @staticmethod
+    @rule_for("where", saves=("condition",))
+    def _where_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d where(c, a, b) = c da + !c db
+        a, b = out._inputs
+        mask, zero = out._ctx, np.zeros((), dtype=g.dtype)
+        return sum_to(g.where(mask, zero), a.shape), sum_to(leaf(zero).where(mask, g), b.shape)
 
     def masked_fill(self, mask: ArrayLike, value: ArrayLike) -> Tensor:
         """``value`` (a number or 0-d tensor, cast to this dtype) where the bool ``mask`` is True, else this
-        tensor's element; mask and tensor broadcast together."""
-        mask = mask.data if isinstance(mask, Arithmetic) else np.asarray(mask)
+        tensor's element; mask and tensor broadcast together. A mask Tensor is saved, as ``where``'s condition."""
+        mask = mask if isinstance(mask, Arithmetic) else np.asarray(mask)
         if mask.dtype != bool:
             raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype}")
         if isinstance(value, Arithmetic):
@@ -163,12 +173,17 @@ class Elementwise:
             fill = leaf(np.asarray(value).astype(self.dtype))
         return fill.where(mask, self)
 
-    @staticmethod
-    @rule_for("where")
-    def _where_backward(out: Tensor, g: Tensor) -> tuple[Tensor, Tensor]:  # d where(c, a, b) = c da + !c db
-        a, b = out._inputs
-        mask, zero = out._ctx, np.zeros((), dtype=g.dtype)
-        return sum_to(g.where(mask, zero), a.shape), sum_to(leaf(zero).where(mask, g), b.shape)
+
+def _to_picked(out: Tensor, g: Tensor, wins: Any) -> tuple[Tensor, Tensor]:
+    """The gradients of maximum (``wins`` = np.greater) or minimum (np.less), as PyTorch's: all of g
+    to the input picked, half to each where they tie, all of it to both where one is NaN."""
+    a, b = out._inputs
+    tie, zero = a.data == b.data, np.zeros((), dtype=g.dtype)
+    g_or_half = g.where(~tie, g / 2)
+    return (
+        sum_to(g_or_half.where(~wins(b.data, a.data), zero), a.shape),
+        sum_to(g_or_half.where(~wins(a.data, b.data), zero), b.shape),
+    )
 
 
 def where(condition: ArrayLike, input: ArrayLike, other: ArrayLike) -> Any:
@@ -187,15 +202,31 @@ def where(condition: ArrayLike, input: ArrayLike, other: ArrayLike) -> Any:
     return input.where(condition, other)
 
 
-def _split(g: Tensor, a: Tensor, b: Tensor, a_wins: np.ndarray) -> tuple[Tensor, Tensor]:
-    """``g`` shared between ``a`` (where it wins) and ``b`` (elsewhere), half each where they tie."""
-    share_a = (a_wins + 0.5 * (a.data == b.data)).astype(g.dtype)
-    return sum_to(g * share_a, a.shape), sum_to(g * (1 - share_a), b.shape)
-
-
-def _refuse_bools(op: str, t: Tensor) -> None:
+def _refuse_bools(op: str, t: Tensor, error: type[Exception]) -> None:
+    """Raise ``error`` for a bool tensor, as PyTorch does (NotImplementedError for abs, RuntimeError for relu)."""
     if t.dtype.kind == "b":
-        raise RuntimeError(f"{op} is not implemented for bool tensors, as in PyTorch: call .int() first")
+        raise error(f"{op} is not implemented for bool tensors, as in PyTorch: call .int() first")
+
+
+def _first_on_ties(ufunc: Any) -> Any:
+    """np.maximum or np.minimum giving its first argument on a tie, as PyTorch does (numpy gives the
+    second): the sign of a zero then survives, and 1 / maximum(-0.0, 0.0) is -inf in both."""
+    return lambda a, b: ufunc(b, a)
+
+
+def _limited(x: np.ndarray, low: Any, high: Any) -> np.ndarray:
+    """``x`` limited to [low, high] (None: no limit), keeping x on a tie (relu(-0.0) is -0.0) and
+    NaN as NaN, as PyTorch does; with low > high everything is high."""
+    if low is not None:
+        x = np.maximum(low, x)
+    return x if high is None else np.minimum(high, x)
+
+
+def _floating(op: str, t: Tensor) -> Tensor:
+    """``t``, for an op that PyTorch computes on floating point tensors only (softmax, softplus...)."""
+    if t.dtype.kind != "f":
+        raise NotImplementedError(f"{op} is not implemented for {t.dtype} tensors, as in PyTorch: use .float() first")
+    return t
 
 
 def _floats(t: Tensor) -> Tensor:

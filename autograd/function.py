@@ -38,6 +38,11 @@ class FunctionCtx:
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
+        if self._saved is None:
+            raise RuntimeError(
+                f"Trying to backward through the graph a second time, or to read the tensors {self.function.__name__} "
+                f"saved after backward freed them: pass retain_graph=True to the first backward() to keep them"
+            )
         for k, (t, seen) in enumerate(zip(self._saved, self._versions)):
             if seen is not None and t._version != seen:
                 raise RuntimeError(
@@ -46,6 +51,11 @@ class FunctionCtx:
                     f"{t._version}; it was saved at version {seen}"
                 )
         return self._saved
+
+    def release_saved(self) -> None:
+        """Forget the saved tensors, as PyTorch frees them after a backward pass that does not retain the graph."""
+        if self._saved:
+            self._saved, self._versions = None, None
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         """Accepted for PyTorch listings; the result of ``apply`` is one node, differentiable as a whole."""
@@ -88,7 +98,7 @@ class Function:
         rule = rule_for(cls.__name__)(functools.partial(_run_backward, ctx, positions))
         if nodes and isinstance(nodes[0], Value):
             return _value_node(cls, output, nodes, rule)
-        return _tensor_node(output, args, tuple(nodes), rule)
+        return _tensor_node(output, args, tuple(nodes), rule, ctx)
 
 
 def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
@@ -102,16 +112,17 @@ def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def _tensor_node(output: Any, args: tuple[Any, ...], inputs: tuple[Tensor, ...], rule: Any) -> Tensor:
+def _tensor_node(output: Any, args: tuple[Any, ...], inputs: tuple[Tensor, ...], rule: Any, ctx: FunctionCtx) -> Tensor:
     """``output`` as the recorded result of the op: forward's own fresh Tensor where possible, so a
-    saved output is the node itself (as in PyTorch), else a new one sharing its data."""
+    saved output is the node itself (as in PyTorch), else a new one sharing its data. The node keeps
+    ``ctx``, whose saved tensors backward frees (``release_saved``) unless told to retain the graph."""
     data = output.data if isinstance(output, Tensor) else np.asarray(output)
     fresh = isinstance(output, Tensor) and output.is_leaf and not output.requires_grad
     fresh = fresh and not any(output is a for a in args)
-    result = record(data, inputs, rule)
+    result = record(data, inputs, rule, ctx)
     if not fresh or not result.requires_grad:
         return result
-    output.requires_grad, output._inputs, output._rule, output._saved_versions = True, inputs, rule, None
+    output._adopt(None, result)
     return output
 
 

@@ -67,12 +67,15 @@ class Node:
         its graph can run again, as micrograd's can)."""
 
 
-def rule_for(symbol: str, saves: tuple[int | str, ...] = ()) -> Callable[[R], R]:
+def rule_for(symbol: str, saves: tuple[int | str, ...] | dict[int, tuple[int | str, ...]] = ()) -> Callable[[R], R]:
     """Decorator naming the op a backward rule belongs to (``node.op`` and ``draw_dot`` show it).
 
-    ``saves`` lists what the rule reads the values of: input positions and/or ``"out"``. An in-place
-    edit of one of those between the forward and the backward pass makes the gradient wrong, so
-    backward refuses it; an op that only needs shapes saves nothing and allows such edits.
+    ``saves`` lists what the rule reads the values of: input positions, ``"out"``, or the name of a
+    tensor the op passes to ``record(saved=...)`` (an index, a condition). As a dict ``{k: (...)}``
+    it lists what the gradient of input k reads, so a tensor is saved only when an input whose
+    gradient reads it requires grad, as in PyTorch (``a * b`` keeps ``b`` only for ``a``'s gradient).
+    An in-place edit of a saved tensor between the forward and the backward pass would make the
+    gradient wrong, so backward refuses it; a tensor read only for its shape is not saved and may be edited.
     """
 
     def tag(rule: R) -> R:
@@ -135,7 +138,8 @@ def backpropagate(
     order = topological_order(roots)
     inputs_of = type(roots[0])._inputs_of
     check_anomaly = anomaly.check_backward if anomaly.enabled() else None
-    with grad_mode.set_grad_enabled(create_graph), np.errstate(all="ignore"):  # masked 0 * inf is expected
+    # numpy's warnings are off (masked 0 * inf is expected in rules); anomaly mode checks each rule's result
+    with grad_mode.set_grad_enabled(create_graph), np.errstate(all="ignore"), anomaly.backward_pass():
         for node in reversed(order):
             g = node._pending_grad
             if g is None:

@@ -34,12 +34,20 @@ class Where(NamedTuple):
     """A parsed index. ``basic`` (ints, slices and None, then ``...``) picks a numpy view; ``advanced``
     picks elements of that view, one entry per dim (``slice(None)`` or an int64 array), or is None.
     ``empty`` is the result's shape when the index arrays select nothing (PyTorch then checks no bounds);
-    ``lone_mask`` the dtype of the only index tensor when it is a mask (``x[mask] = 1`` is a masked fill)."""
+    ``lone_mask`` the dtype of the only index tensor when it is a mask (``x[mask] = 1`` is a masked fill).
+    ``tensors``: the index Tensors it was made of, which every op recorded with it saves, as PyTorch
+    does: editing one in place before backward is refused, as for any saved tensor."""
 
     basic: tuple[Any, ...]
     advanced: tuple[Any, ...] | None
     empty: tuple[int, ...] | None = None
     lone_mask: np.dtype | None = None
+    tensors: tuple[Tensor, ...] = ()
+
+    @property
+    def saved(self) -> tuple[tuple[str, Tensor], ...]:
+        """The index Tensors as ``record(saved=...)`` takes them."""
+        return tuple(("index", t) for t in self.tensors)
 
     def read(self, data: np.ndarray) -> np.ndarray:
         """``data[index]``: a view of ``data`` unless there are index arrays."""
@@ -80,10 +88,10 @@ class Indexing:
     def _gather(self, where: Where) -> Tensor:
         data = where.read(self.data)
         view_of = self if where.advanced is None else None
-        return record(data, (self,), Indexing._gather_backward, where, view_of=view_of)
+        return record(data, (self,), Indexing._gather_backward, where, view_of=view_of, saved=where.saved)
 
     @staticmethod
-    @rule_for("getitem")
+    @rule_for("getitem", saves=("index",))
     def _gather_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d a[i] = scatter-add of da into a's shape
         return (g._scatter_add(out._ctx, out._inputs[0].shape),)
 
@@ -91,10 +99,10 @@ class Indexing:
         """zeros(shape) with this Tensor added at ``where`` (repeated indices add up): the adjoint of a gather."""
         data = np.zeros(shape, dtype=self.dtype)
         where.add(data, self.data)
-        return record(data, (self,), Indexing._scatter_add_backward, where)
+        return record(data, (self,), Indexing._scatter_add_backward, where, saved=where.saved)
 
     @staticmethod
-    @rule_for("index_add")
+    @rule_for("index_add", saves=("index",))
     def _scatter_add_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d scatter(a) = gather(da)
         return (g._gather(out._ctx),)
 
@@ -104,16 +112,19 @@ class Indexing:
             return
         where = parse_index(index, self.shape)
         value = _assignable(value, self.dtype, where)
-        self._in_place(lambda data: where.write(data, value.data), lambda t: t._index_put(where, value), (value,))
+        written = self.data[where.basic] if where.advanced is None else self.data
+        self._in_place(
+            lambda data: where.write(data, value.data), lambda t: t._index_put(where, value), (value,), written
+        )
 
     def _index_put(self, where: Where, value: Tensor) -> Tensor:
         """A copy of this Tensor with ``value`` written at ``where``: ``x[index] = value`` as an op."""
         data = self.data.copy()
         where.write(data, value.data)
-        return record(data, (self, value), Indexing._index_put_backward, where)
+        return record(data, (self, value), Indexing._index_put_backward, where, saved=where.saved)
 
     @staticmethod
-    @rule_for("index_put")
+    @rule_for("index_put", saves=("index",))
     def _index_put_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, Tensor | None]:
         # d put(a, i, v) = da with zeros at i, + dv gathered at i (summed over v's broadcast dims)
         a, value = out._inputs
@@ -196,7 +207,8 @@ def _advanced(basic: tuple[Any, ...], tensors: list[tuple[int, int | None, Any]]
         if 0 not in shape or (0 not in broadcast and view_shape[position] == 0):
             _checked(arrays[position], dim, view_shape[position])
     lone_mask = tensors[0][2].dtype if len(tensors) == 1 and not int_indexed else None
-    return Where(basic, advanced, shape if 0 in shape else None, lone_mask)
+    saved = tuple(item for _, _, item in tensors if isinstance(item, Arithmetic))
+    return Where(basic, advanced, shape if 0 in shape else None, lone_mask, saved)
 
 
 def _result_shape(view_shape: tuple[int, ...], positions: list[int], broadcast: tuple[int, ...]) -> tuple[int, ...]:

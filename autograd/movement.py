@@ -290,12 +290,12 @@ class Movement:
     def index_select(self, dim: int, index: ArrayLike) -> Tensor:
         """The slices at ``index`` (a vector of ints) along ``dim``, in that order, repeats allowed."""
         dim = dim_index(dim, self.ndim)
-        index = _index_array("index_select", index)
-        if index.ndim > 1:
-            raise IndexError(f"index_select(): Index is supposed to be a vector, got shape {index.shape}")
+        array = _index_array("index_select", index)
+        if array.ndim > 1:
+            raise IndexError(f"index_select(): Index is supposed to be a vector, got shape {array.shape}")
         x = self.reshape(1) if self.ndim == 0 else self
-        _check_bounds("index_select", index, dim, x.shape[dim])
-        picked = x[(slice(None),) * dim + (index.reshape(-1),)]
+        _check_bounds("index_select", array, dim, x.shape[dim])
+        picked = x[(slice(None),) * dim + (_as_given(index, array).reshape(-1),)]
         return picked.reshape(()) if self.ndim == 0 else picked
 
     @numpy_spellings
@@ -303,9 +303,9 @@ class Movement:
         """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (and likewise for the others): values picked
         along ``dim``, ``index`` of the tensor's number of dims."""
         dim = dim_index(dim, self.ndim)
-        index = _index_array("gather", index)
-        _check_index_shape("gather", index, self, dim)
-        return self[_along_dim(index, dim)]
+        array = _index_array("gather", index)
+        _check_index_shape("gather", array, self, dim)
+        return self[_along_dim(_as_given(index, array), dim)]
 
     @numpy_spellings
     def scatter(self, dim: int, index: ArrayLike, src: ArrayLike | None = None, *, value: Any = None) -> Tensor:
@@ -314,8 +314,9 @@ class Movement:
         if src is None and value is None:
             raise TypeError("scatter() needs src (a tensor) or value (a number)")
         dim = dim_index(dim, self.ndim)
-        index = _index_array("scatter", index)
-        _check_index_shape("scatter", index, self, dim)
+        array = _index_array("scatter", index)
+        _check_index_shape("scatter", array, self, dim)
+        index = _as_given(index, array)
         if isinstance(src, Arithmetic):
             if src.dtype != self.dtype:
                 raise RuntimeError(
@@ -354,29 +355,37 @@ def _stack_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # unstack th
 
 @numpy_spellings
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    """The tensors joined along ``dim``; their other dims must match."""
+    """The tensors joined along ``dim``; their other dims must match. As PyTorch's legacy rule, a 1-d empty
+    tensor (shape (0,)) joins any others: it takes part in the dtype only."""
     if not tensors:
         raise ValueError("cat expects a non-empty list of tensors")
     tensors = _same_dtype(tensors)
     for k, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError(f"cat: zero-dimensional tensor (at position {k}) cannot be concatenated; use stack")
-    dim = dim_index(dim, tensors[0].ndim)
-    first = tensors[0].shape
-    for k, t in enumerate(tensors):
-        if t.ndim != len(first) or t.shape[:dim] + t.shape[dim + 1 :] != first[:dim] + first[dim + 1 :]:
+    joined = [(k, t) for k, t in enumerate(tensors) if t.shape != (0,)]
+    if not joined:
+        return record(np.zeros((0,), dtype=tensors[0].dtype), tensors, _cat_backward, 0)
+    (first_k, first), dim = joined[0], dim_index(dim, joined[0][1].ndim)
+    for k, t in joined:
+        if t.ndim != first.ndim or t.shape[:dim] + t.shape[dim + 1 :] != first.shape[:dim] + first.shape[dim + 1 :]:
             raise RuntimeError(
-                f"cat: sizes of tensors must match except in dimension {dim}: tensor 0 has shape {first}, "
-                f"tensor {k} has shape {t.shape}"
+                f"cat: sizes of tensors must match except in dimension {dim}: tensor {first_k} has shape "
+                f"{first.shape}, tensor {k} has shape {t.shape}"
             )
-    return record(np.concatenate([t.data for t in tensors], axis=dim), tensors, _cat_backward, dim)
+    return record(np.concatenate([t.data for _, t in joined], axis=dim), tensors, _cat_backward, dim)
 
 
 @rule_for("cat")
 def _cat_backward(out: Tensor, g: Tensor) -> tuple[Tensor, ...]:  # split the gradient at the seams
-    dim = out._ctx
-    ends = np.cumsum([t.shape[dim] for t in out._inputs]).tolist()
-    return tuple(g[(slice(None),) * dim + (slice(end - t.shape[dim], end),)] for t, end in zip(out._inputs, ends))
+    dim, start, grads = out._ctx, 0, []
+    for t in out._inputs:
+        if t.shape == (0,):  # skipped, as a 1-d empty tensor is
+            grads.append(leaf(np.zeros((0,), dtype=g.dtype)))
+            continue
+        grads.append(g[(slice(None),) * dim + (slice(start, start + t.shape[dim]),)])
+        start += t.shape[dim]
+    return tuple(grads)
 
 
 def _same_dtype(tensors: Sequence[Any]) -> tuple[Tensor, ...]:
@@ -410,6 +419,12 @@ def _index_array(op: str, index: ArrayLike) -> np.ndarray:
     if array.dtype not in (np.int64, np.int32):
         raise RuntimeError(f"{op}(): Expected dtype int32 or int64 for index, got {array.dtype}")
     return array
+
+
+def _as_given(index: ArrayLike, array: np.ndarray) -> Tensor | np.ndarray:
+    """The index Tensor itself, else its array: indexing with the Tensor saves it for backward, so that
+    an in-place edit of it before backward is refused, as in PyTorch."""
+    return index if isinstance(index, Arithmetic) else array
 
 
 def _check_bounds(op: str, index: np.ndarray, dim: int, size: int) -> None:

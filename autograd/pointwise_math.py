@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from autograd.arithmetic import zero_gradient
-from autograd.elementwise import _floats
+from autograd.elementwise import _floats, _refuse_bools
 from autograd.graph import rule_for
 from autograd.tensor import record
 
@@ -190,8 +190,7 @@ class PointwiseMath:
         return self._rounded("round", lambda data: np.round(data, decimals))
 
     def _rounded(self, symbol: str, rounding: Callable[[np.ndarray], np.ndarray]) -> Tensor:
-        if self.dtype.kind == "b":
-            raise NotImplementedError(f"{symbol} is not implemented for bool tensors")
+        _refuse_bools(symbol, self, NotImplementedError)
         data = rounding(self.data) if self.dtype.kind == "f" else self.data.copy()  # integers are already round
         return record(data, (self,), zero_gradient(symbol))
 

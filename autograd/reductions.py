@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from autograd.dtypes import as_dtype, int64, is_floating
-from autograd.elementwise import _floats
+from autograd.elementwise import _floating, _floats
 from autograd.graph import rule_for
+from autograd.movement import cat
 from autograd.shapes import dim_index, dim_indices, numpy_spellings
 from autograd.tensor import leaf, record
 
@@ -60,21 +61,27 @@ class Reductions:
                 f"dtype. Got: {x.dtype} (pass dtype=autograd.float32, or call .float() first)"
             )
         axes = _reduced_dims(dim, self.ndim)
-        count = int(np.prod([self.shape[a] for a in axes]))
-        return x.sum(axes, keepdim) / count
+        with np.errstate(invalid="ignore"):  # the mean of nothing is NaN
+            data = x.data.sum(axis=axes, keepdims=keepdim) / _count(self.shape, axes)
+        return record(data, (x,), Reductions._mean_backward, (axes, keepdim))
+
+    @staticmethod
+    @rule_for("mean")
+    def _mean_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d mean(a) = da broadcast back / n
+        return (Reductions._sum_backward(out, g)[0] / _count(out._inputs[0].shape, out._ctx[0]),)
 
     @numpy_spellings
     def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
         """The largest element, or along ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
         if dim is None:
-            return self._extreme("max", np.max, None, False)
+            return self._extreme_of_all("max", np.max)
         return self._extreme_along(np.argmax, dim, keepdim)
 
     @numpy_spellings
     def min(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
         """The smallest element, or along ``dim`` a ``(values, indices)`` pair."""
         if dim is None:
-            return self._extreme("min", np.min, None, False)
+            return self._extreme_of_all("min", np.min)
         return self._extreme_along(np.argmin, dim, keepdim)
 
     @numpy_spellings
@@ -88,48 +95,59 @@ class Reductions:
         return self._extreme("amin", np.min, dim, keepdim)
 
     def _extreme(self, name: str, extreme: Any, dim: Any, keepdim: bool) -> Tensor:
+        """``amax``/``amin`` over ``dim`` (None or () for all dims)."""
         axes = dim_indices(None if dim == () else dim, self.ndim)
-        if self.data.size == 0:
-            if dim is None or dim == ():
-                raise RuntimeError(
-                    f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                    f"Specify the reduction dim with the 'dim' argument."
-                )
-            for axis in axes:
-                if self.shape[axis] == 0:
-                    raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+        _check_reducible(name, self.shape, dim, axes)
         data = extreme(self.data, axis=axes, keepdims=keepdim)
-        return record(data, (self,), Reductions._extreme_backward, (axes, keepdim))
+        return record(data, (self,), Reductions._extreme_over_backward, (axes, keepdim))
+
+    def _extreme_of_all(self, name: str, extreme: Any) -> Tensor:
+        """``max()``/``min()``: the extreme of all elements."""
+        _check_reducible(name, self.shape, None, ())
+        return record(extreme(self.data), (self,), Reductions._extreme_backward)
+
+    @staticmethod
+    @rule_for("max/min", saves=(0, "out"))
+    def _extreme_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the extreme elements, shared evenly
+        a = out._inputs[0].data
+        winners = np.isnan(a) if np.isnan(out.data) else a == out.data  # a NaN is the extreme, as in PyTorch
+        return ((g / int(winners.sum())).where(winners, 0.0),)
 
     @staticmethod
     @rule_for("amax/amin", saves=(0, "out"))
-    def _extreme_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the extreme elements, shared evenly
+    def _extreme_over_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to each slice's extremes, shared evenly
+        # PyTorch's g / count * [a == extreme]: a slice whose extreme is NaN has no winner and gets NaN
         a = out._inputs[0]
         axes, keepdim = out._ctx
         kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
         winners = a.data == out.data.reshape(kept)
-        share = (winners / winners.sum(axis=axes, keepdims=True)).astype(g.dtype)
+        with np.errstate(invalid="ignore"):
+            share = (winners / winners.sum(axis=axes, keepdims=True)).astype(g.dtype)
         return (g.reshape(kept).expand(a.shape) * share,)
 
     def _extreme_along(self, arg_extreme: Any, dim: int, keepdim: bool) -> ValuesIndices:
         dim = _nonempty_dim(arg_extreme.__name__.removeprefix("arg"), dim, self.shape)
         if self.ndim == 0:
             return ValuesIndices(self.clone(), leaf(np.zeros((), dtype=int64)))
-        indices = np.expand_dims(arg_extreme(self.data, axis=dim), dim)
+        indices = leaf(np.expand_dims(arg_extreme(self.data, axis=dim), dim))
         values = record(
-            np.take_along_axis(self.data, indices, dim), (self,), Reductions._extreme_along_backward, (dim, indices)
+            np.take_along_axis(self.data, indices.data, dim),
+            (self,),
+            Reductions._extreme_along_backward,
+            (dim, indices.data),
+            saved=(("indices", indices),),  # returned to the user, who may edit them
         )
         if not keepdim:
             values, indices = values.squeeze(dim), indices.squeeze(dim)
-        return ValuesIndices(values, leaf(indices))
+        return ValuesIndices(values, indices)
 
     @staticmethod
-    @rule_for("max/min")
+    @rule_for("max/min", saves=("indices",))
     def _extreme_along_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # to the index max/min(dim) returned
         a = out._inputs[0]
         dim, indices = out._ctx
         picked = np.arange(a.shape[dim]).reshape((-1,) + (1,) * (a.ndim - dim - 1)) == indices
-        return (g.expand(a.shape) * picked.astype(g.dtype),)
+        return (g.expand(a.shape).where(picked, 0.0),)
 
     @numpy_spellings
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -144,7 +162,8 @@ class Reductions:
     @numpy_spellings
     def softmax(self, dim: int) -> Tensor:
         """e^x_i / sum_j e^x_j along ``dim``, computed as e^(x_i - max) so nothing overflows."""
-        x, dim = _floating("softmax", self), dim_index(dim, self.ndim)
+        dim = dim_index(dim, self.ndim)  # PyTorch checks the dim before the dtype
+        x = _floating("softmax", self)
         e = np.exp(x.data - x.data.max(axis=dim, keepdims=True, initial=-np.inf))
         return record(e / e.sum(axis=dim, keepdims=True), (self,), Reductions._softmax_backward, dim)
 
@@ -157,7 +176,8 @@ class Reductions:
     @numpy_spellings
     def log_softmax(self, dim: int) -> Tensor:
         """x_i - log sum_j e^x_j along ``dim``, with the max subtracted first."""
-        x, dim = _floating("log_softmax", self), dim_index(dim, self.ndim)
+        dim = dim_index(dim, self.ndim)
+        x = _floating("log_softmax", self)
         shifted = x.data - x.data.max(axis=dim, keepdims=True, initial=-np.inf)
         with np.errstate(divide="ignore"):  # only an empty dim sums to 0; any other sum is >= 1
             data = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
@@ -208,21 +228,32 @@ class Reductions:
 
     @numpy_spellings
     def prod(self, dim: int | None = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
-        """The product over ``dim`` (a single dim, or all elements), as the last of the running products,
-        whose gradient is exact with zeros too; integers and bools multiply in int64, as in PyTorch."""
-        x = self.reshape(-1) if dim is None else self
-        axis = 0 if dim is None else dim_index(dim, self.ndim)
-        products = x.cumprod(axis, dtype=dtype)
+        """The product over ``dim`` (a single dim, or all elements); integers and bools multiply in int64,
+        as in PyTorch."""
+        x = _running_dtype(self, dtype)
+        axis = None if dim is None else dim_index(dim, self.ndim)
+        data = x.data.prod(axis=axis, keepdims=keepdim and axis is not None) if x.ndim else x.data.copy()
+        return record(data, (x,), Reductions._prod_backward, (axis, keepdim))
+
+    @staticmethod
+    @rule_for("prod", saves=(0, "out"))
+    def _prod_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d prod(a) = prod of the others da
+        # PyTorch's: prod / a_i when no a_i is 0, else the product of the others from running products
+        # (all 0 at once for a product of all elements holding two zeros or more)
+        x, (axis, keepdim) = out._inputs[0], out._ctx
         if x.ndim == 0:
-            return products
-        n = x.shape[axis]
-        if n == 0:
-            product = products.sum(axis, keepdim=True) + 1  # the empty product is 1
-        else:
-            product = products.narrow(axis, n - 1, 1)
-        if dim is None:
-            return product.reshape(())
-        return product if keepdim else product.squeeze(axis)
+            return (g,)
+        product = out
+        if axis is not None and not keepdim:
+            g, product = g.unsqueeze(axis), out.unsqueeze(axis)
+        zeros = int((x.data == 0).sum())
+        if not zeros:
+            return (g * (product / x),)
+        if axis is not None:
+            return (g * _product_of_the_others(x, axis),)
+        if zeros > 1:
+            return (leaf(np.zeros(x.shape, dtype=g.dtype)),)
+        return ((g * _product_of_the_others(x.reshape(-1), 0)).reshape(x.shape),)
 
     @numpy_spellings
     def logsumexp(self, dim: int | Sequence[int], keepdim: bool = False) -> Tensor:
@@ -268,6 +299,24 @@ class Reductions:
         return _root(total, p)
 
 
+def _product_of_the_others(x: Tensor, dim: int) -> Tensor:
+    """prod_{j != i} x_j along ``dim`` for each i, without dividing (exact with zeros): the running product
+    of the elements before i times that of the elements after it."""
+    n = x.shape[dim]
+    ones = leaf(np.ones(x.shape[:dim] + (1,) + x.shape[dim + 1 :], dtype=x.dtype))
+    before = cat([ones, x.narrow(dim, 0, n - 1)], dim).cumprod(dim)
+    after = cat([ones, x.narrow(dim, 1, n - 1).flip(dim)], dim).cumprod(dim).flip(dim)
+    return before * after
+
+
+def _running_dtype(x: Tensor, dtype: Any) -> Tensor:
+    """``x`` cast to ``dtype`` if given, else integers and bools to int64 (the dtype of their products and
+    running sums, as in PyTorch)."""
+    if dtype is not None:
+        return x.to(as_dtype(dtype))
+    return x.to(int64) if x.dtype.kind in "biu" else x
+
+
 def _root(total: Tensor, p: float) -> Tensor:
     """total^(1/p) (the square root for p = 2) with slope 0 where total is 0, PyTorch's choice for norms and
     std where the formula is 0/0: there the root is taken of 1 and not chosen, so no inf or nan comes back."""
@@ -296,16 +345,28 @@ def _reduced_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]
     return dim_indices(None if isinstance(dim, (tuple, list)) and not dim else dim, ndim)
 
 
+def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
+    """How many elements a reduction over ``axes`` takes into each result."""
+    return math.prod(shape[a] for a in axes)
+
+
+def _check_reducible(name: str, shape: tuple[int, ...], dim: Any, axes: tuple[int, ...]) -> None:
+    """An extreme needs an element to pick: of an empty tensor only along dims that have some, as in PyTorch."""
+    if 0 not in shape:
+        return
+    if dim is None or dim == ():
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+            f"Specify the reduction dim with the 'dim' argument."
+        )
+    for axis in axes:
+        if shape[axis] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+
+
 def _nonempty_dim(op: str, dim: int, shape: tuple[int, ...]) -> int:
     """``dim`` of ``shape`` checked for ``max(dim)`` and the like, which need an element to pick."""
     dim = dim_index(dim, len(shape))
     if shape and shape[dim] == 0:
         raise IndexError(f"{op}(): Expected reduction dim {dim} to have non-zero size.")
     return dim
-
-
-def _floating(op: str, t: Tensor) -> Tensor:
-    """``t``, for an op that PyTorch computes on floating point tensors only."""
-    if t.dtype.kind != "f":
-        raise RuntimeError(f"{op} is not implemented for {t.dtype} tensors, as in PyTorch: call .float() first")
-    return t

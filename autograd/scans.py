@@ -12,7 +12,7 @@ import numpy as np
 from autograd import grad_mode
 from autograd.dtypes import as_dtype, int64
 from autograd.graph import rule_for
-from autograd.reductions import ValuesIndices
+from autograd.reductions import ValuesIndices, _running_dtype
 from autograd.shapes import dim_index, numpy_spellings
 from autograd.tensor import leaf, record
 
@@ -34,6 +34,10 @@ class Scans:
     def _cumsum_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # dx_i = sum_{j >= i} dy_j
         return (_reverse_cumsum(g, out._ctx),)
 
+    def cumsum_(self, dim: int, dtype: Any = None) -> Tensor:
+        """``cumsum`` in place, in this tensor's own dtype (an int8 sum wraps around), as PyTorch's."""
+        return self._in_place_result(lambda t: t.cumsum(dim, _own_dtype("cumsum_", self, dtype)))
+
     @numpy_spellings
     def cumprod(self, dim: int, dtype: Any = None) -> Tensor:
         """y_i = x_0 * ... * x_i along ``dim``; integers and bools multiply in int64, as in PyTorch."""
@@ -44,7 +48,11 @@ class Scans:
     @rule_for("cumprod", saves=(0, "out"))
     def _cumprod_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # dx_i = sum_{j >= i} g_j dy_j / dx_i
         x, dim = out._inputs[0], out._ctx
-        return (g if x.ndim == 0 else _cumprod_vjp(x, out, g, dim),)
+        return (g if x.ndim == 0 or x.shape[dim] <= 1 else _cumprod_vjp(x, out, g, dim),)  # y = x: PyTorch's g
+
+    def cumprod_(self, dim: int, dtype: Any = None) -> Tensor:
+        """``cumprod`` in place, in this tensor's own dtype, as PyTorch's."""
+        return self._in_place_result(lambda t: t.cumprod(dim, _own_dtype("cumprod_", self, dtype)))
 
     @numpy_spellings
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
@@ -77,16 +85,21 @@ class Scans:
         return ValuesIndices(self.gather(dim, indices), indices)
 
 
-def _running_dtype(x: Tensor, dtype: Any) -> Tensor:
-    """``x`` cast to ``dtype`` if given, else integers and bools to int64 (the dtype of their running sums)."""
-    if dtype is not None:
-        return x.to(as_dtype(dtype))
-    return x.to(int64) if x.dtype.kind in "biu" else x
-
-
 def _along(scan: Any, data: np.ndarray, dim: int) -> np.ndarray:
-    """``scan(data, axis=dim)``; a 0-d tensor is its own running sum or product."""
-    return scan(data, axis=dim) if data.ndim else data.copy()
+    """``scan(data, axis=dim)`` in data's dtype; a 0-d tensor is its own running sum or product. PyTorch
+    has no running sum or product of bools (only of nothing, or of a 0-d tensor)."""
+    if data.dtype == bool and data.ndim and data.size:
+        raise NotImplementedError(f"{scan.__name__} is not implemented for bool results, as in PyTorch")
+    return scan(data, axis=dim, dtype=data.dtype) if data.ndim else data.copy()
+
+
+def _own_dtype(op: str, x: Tensor, dtype: Any) -> np.dtype:
+    """The dtype of an in-place scan: ``x``'s own, which a ``dtype`` given must be, as in PyTorch."""
+    if dtype is not None and as_dtype(dtype) != x.dtype:
+        raise RuntimeError(
+            f"{op}: Bad in-place call: input tensor dtype {x.dtype} and output dtype {dtype} should match"
+        )
+    return x.dtype
 
 
 def _cumprod_vjp(x: Tensor, out: Tensor, g: Tensor, dim: int) -> Tensor:
@@ -102,15 +115,20 @@ def _cumprod_vjp(x: Tensor, out: Tensor, g: Tensor, dim: int) -> Tensor:
         return _reverse_cumsum(g * out, dim) / x
     zeros_so_far = np.cumsum(zeros, axis=dim)
     before, first_zero = zeros_so_far == 0, zeros & (zeros_so_far == 1)
-    before_zero = _reverse_cumsum(g * out, dim) / x.where(before, 1.0)
-    skipping_zero = x.where(~first_zero, 1.0)
     if grad_mode.is_grad_enabled():
+        before_zero = _reverse_cumsum(g * out, dim) / x.where(before, 1.0)
+        skipping_zero = x.where(~first_zero, 1.0)
         zero = (x * first_zero).sum(dim, keepdim=True)  # x_z of each lane
         past_zero = (zeros_so_far > 0) & ~first_zero
         from_zero = _cumprod_vjp(skipping_zero, skipping_zero.cumprod(dim), g, dim) * zero.where(past_zero, 1.0)
-    else:
-        from_zero = _reverse_cumsum(g * skipping_zero.cumprod(dim), dim).where(first_zero, 0.0)
-    return before_zero.where(before, from_zero)
+        return before_zero.where(before, from_zero)
+    # first order only, as PyTorch sums it: the terms whose product holds a zero are left out, not added
+    # as 0 * g (NaN for an infinite g); at z, the products before z times those from z to the next zero
+    before_zero = _reverse_cumsum((g * out).where(before, 0.0), dim) / x.where(before, 1.0)
+    segment = zeros_so_far == 1
+    from_z = _reverse_cumsum(g.where(segment, 0.0) * x.where(segment & ~first_zero, 1.0).cumprod(dim), dim)
+    at_zero = (from_z * x.where(before, 1.0).cumprod(dim)).where(first_zero, 0.0)
+    return before_zero.where(before, at_zero)
 
 
 def _reverse_cumsum(g: Tensor, dim: int) -> Tensor:

@@ -1,25 +1,32 @@
 """The array engine: a ``Tensor`` wraps a numpy array, records the op that made it, and
 backpropagates with PyTorch's semantics.
 
-This file holds what every Tensor has: its attributes, conversions, backward, and in-place
-edits with their version counter. The ops are mixins, one file per kind (``arithmetic``,
-``elementwise``, ``pointwise_math``, ``reductions``, ``scans``, ``movement``, ``indexing``): each op's
-forward (a method) stands beside its backward rule, a static method ``rule(out, g) -> one gradient per
-input`` written with Tensor ops, so that with ``create_graph=True`` the backward pass is itself
-recorded and can be differentiated again.
+This file holds what every Tensor has: its attributes, conversions, backward, and the version
+counters and saved tensors that in-place edits are checked by. The ops are mixins, one file per
+kind (``arithmetic``, ``elementwise``, ``pointwise_math``, ``reductions``, ``scans``, ``movement``,
+``indexing``, and ``inplace`` for the in-place edits): each op's forward (a method) stands beside
+its backward rule, a static method ``rule(out, g) -> one gradient per input`` written with Tensor
+ops, so that with ``create_graph=True`` the backward pass is itself recorded and can be
+differentiated again.
+
+In-place edits follow PyTorch. Each Tensor counts its edits in a version counter shared with
+its views; a recorded node keeps the versions of what its rule reads (``_saved``), and backward
+refuses a rule whose tensors moved on. A recorded edit makes the Tensor a new node (a higher
+``_seq``) while ops recorded before it still see its former self (``_previous``); an edited
+view rewrites its base, and a view of a base rewritten so is recomputed from it when next used.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
-from operator import attrgetter
+import itertools
+from collections.abc import Sequence
 from typing import Any, Union
 
 import numpy as np
 
 from autograd import anomaly, capture, grad_mode
-from autograd.dtypes import as_dtype, bool_, cast_number, check_differentiable, device, float32, int64, is_floating
+from autograd.dtypes import as_dtype, bool_, check_differentiable, device, float32, int64, is_floating
 from autograd.graph import Node, Rule, rule_for
 from autograd.shapes import dim_index
 
@@ -53,48 +60,95 @@ def leaf(data: np.ndarray, requires_grad: bool = False) -> Tensor:
     t._ctx = None
     t._retains_grad = False
     t._version_counter = [0]
-    t._saved_versions = None
+    t._saved = None
     t._base = None
+    t._base_seq = None
+    t._seq = 0
+    t._previous = None
+    t._origin = None
     t._pending_grad = None
     return t
 
 
 def record(
-    data: np.ndarray, inputs: tuple[Tensor, ...], rule: Rule, ctx: Any = None, view_of: Tensor | None = None
+    data: np.ndarray,
+    inputs: tuple[Tensor, ...],
+    rule: Rule,
+    ctx: Any = None,
+    view_of: Tensor | None = None,
+    saved: tuple[tuple[str, Tensor], ...] = (),
 ) -> Tensor:
     """The result of an op, recorded with its inputs and backward rule when grad mode is on and an
-    input requires grad. ``view_of``: the result shares that input's memory (and version counter)."""
+    input requires grad. ``view_of``: the result shares that input's memory (and version counter).
+    ``saved``: tensors other than the inputs that the rule reads, named as in ``rule.saves``
+    (an index, a condition); like the inputs and output it names, their edits are refused."""
     out = leaf(data)
     if view_of is not None:
         out._version_counter = view_of._version_counter
         out._base = view_of._base if view_of._base is not None else view_of
-    if grad_mode._enabled and any(t.requires_grad for t in inputs):
-        out.requires_grad = True
-        out._inputs = inputs
-        out._rule = rule
-        out._ctx = ctx
-        if rule.saves:  # type: ignore[attr-defined]
-            out._saved_versions = out._saved_tensor_versions()
-        if capture._active is not None:
-            capture._active.made(out)
+        if grad_mode._enabled:
+            out._base_seq = out._base._seq
+    if grad_mode._enabled:
+        for t in inputs:
+            if t._base_seq is not None:
+                t._sync_view()
+        if any(t.requires_grad for t in inputs):
+            out.requires_grad = True
+            out._inputs = inputs
+            out._rule = rule
+            out._ctx = ctx
+            out._seq = next(_sequence)
+            if rule.saves:  # type: ignore[attr-defined]
+                out._saved = _saved_entries(out, rule.saves, saved)  # type: ignore[attr-defined]
+            if capture._active is not None:
+                capture._active.made(out)
     if anomaly._depth:
         anomaly.check_forward(out, rule.symbol, inputs)  # type: ignore[attr-defined]
     return out
 
 
+SavedEntry = tuple[Union[int, str], Union["Tensor", None], list[int], int]  # what, tensor, its version counter, version
+
+
+def _saved_entries(out: Tensor, saves: Any, saved: tuple[tuple[str, Tensor], ...]) -> tuple[SavedEntry, ...]:
+    """What ``out``'s rule will read, each with the version it has now: for the output (``"out"``),
+    an input position, or a named tensor of ``saved``. A dict ``saves`` keeps only what the gradient
+    of an input that requires grad reads. The counter itself is kept, not the tensor's current one:
+    a former self of an edited tensor (``_previous``) still answers to the tensor's edits."""
+    if isinstance(saves, dict):
+        saves = sorted({s for k, reads in saves.items() if out._inputs[k].requires_grad for s in reads}, key=str)
+    entries: list[SavedEntry] = []
+    for what in saves:
+        if what == "out":
+            entries.append((what, None, out._version_counter, out._version_counter[0]))
+        elif isinstance(what, int):
+            t = out._inputs[what]
+            entries.append((what, t, t._version_counter, t._version_counter[0]))
+    entries += [(what, t, t._version_counter, t._version_counter[0]) for what, t in saved]
+    return tuple(entries)
+
+
+def _init_from(t: Tensor, source: Tensor) -> None:
+    """Make ``t`` hold everything ``source`` holds: data, graph place, version counter."""
+    for name in Tensor.__slots__:
+        setattr(t, name, getattr(source, name))
+
+
+_sequence = itertools.count(1)  # recorded nodes are numbered in order: an op's inputs come before it
 _new = object.__new__
 
 # The mixins import ``leaf`` and ``record`` from this module, so they are imported after them.
 from autograd.arithmetic import Arithmetic  # noqa: E402
 from autograd.elementwise import Elementwise  # noqa: E402
 from autograd.indexing import Indexing  # noqa: E402
+from autograd.inplace import InPlace  # noqa: E402
 from autograd.movement import Movement  # noqa: E402
 from autograd.pointwise_math import PointwiseMath  # noqa: E402
 from autograd.reductions import Reductions  # noqa: E402
 from autograd.scans import Scans  # noqa: E402
 
 
-class Tensor(Node, Arithmetic, Elementwise, PointwiseMath, Reductions, Scans, Movement, Indexing):
+class Tensor(Node, Arithmetic, Elementwise, PointwiseMath, Reductions, Scans, Movement, Indexing, InPlace):
     """An n-dimensional array in a computation graph (float32 by default, as in PyTorch).
 
     ``Tensor(data)`` always makes float32 like ``torch.Tensor``; ``Tensor(2, 3)`` makes a 2 x 3
@@ -111,13 +165,28 @@ class Tensor(Node, Arithmetic, Elementwise, PointwiseMath, Reductions, Scans, Mo
         "_ctx",
         "_retains_grad",
         "_version_counter",
-        "_saved_versions",
+        "_saved",
         "_base",
+        "_base_seq",
+        "_seq",
+        "_previous",
+        "_origin",
         "_pending_grad",
     )
     __array_ufunc__ = None  # ndarray (op) Tensor defers to Tensor's reflected op
     __hash__ = object.__hash__  # == is elementwise, identity is the hash (graphs keep Tensors in sets)
-    _inputs_of = attrgetter("_inputs")
+
+    @staticmethod
+    def _inputs_of(node: Tensor) -> tuple[Tensor, ...]:
+        """The inputs as the op saw them. One edited in place since (now a later node: its ``_seq`` is
+        at least the op's) is taken back to its former self, once for good, so the gradient flows
+        where it did then and the rule sees that self, as in PyTorch."""
+        seq = node._seq
+        for x in node._inputs:
+            if x._seq >= seq:
+                node._inputs = tuple(x._as_of(seq) for x in node._inputs)
+                break
+        return node._inputs
 
     def __init__(self, *data: Any) -> None:
         if all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in data):
@@ -323,119 +392,25 @@ class Tensor(Node, Arithmetic, Elementwise, PointwiseMath, Reductions, Scans, Mo
         if self._rule is None or self._retains_grad:
             self.grad = g.data.astype(self.dtype) if self.grad is None else self.grad + g.data
 
-    def _saved_tensor_versions(self) -> tuple[int, ...]:
-        return tuple(t._version_counter[0] for t in self._saved_tensors())
-
-    def _saved_tensors(self) -> list[Tensor]:
-        return [self if s == "out" else self._inputs[s] for s in self._rule.saves]  # type: ignore[union-attr]
-
     def _check_saved(self) -> None:
-        if self._saved_versions is None:
-            return
-        for what, t, seen in zip(self._rule.saves, self._saved_tensors(), self._saved_versions):  # type: ignore[union-attr]
-            if t._version_counter[0] != seen:
-                role = "output" if what == "out" else f"input {what}"
+        for what, tensor, counter, seen in self._saved or ():
+            if counter[0] != seen:
+                t = self if tensor is None else tensor
+                role = "output" if what == "out" else f"input {what}" if isinstance(what, int) else what
                 raise RuntimeError(
-                    f"one of the tensors needed for gradient computation has been modified by an inplace "
-                    f"operation: the {role} of '{self.op}', a {t.dtype} tensor of shape {t.shape}, is at "
-                    f"version {t._version_counter[0]}; the op saw version {seen}. Edit a clone (x.clone()) "
-                    f"instead, or edit after backward."
+                    f"one of the variables needed for gradient computation has been modified by an inplace "
+                    f"operation: the {role} of '{self.op}', of shape {t.shape} and dtype {t.dtype}, is at version "
+                    f"{counter[0]}; the op saw version {seen}. Edit a clone (x.clone()) instead, or edit after "
+                    f"backward."
                 )
 
     def _release(self) -> None:
-        self._ctx, self._saved_versions, self._rule = None, None, _released(self.op)
-
-    # -- in-place edits: every one bumps the version counter ---------------------
-    def _in_place(
-        self, apply: Callable[[np.ndarray], Any], compute: Callable[[Tensor], Tensor], operands: Sequence[Any] = ()
-    ) -> Tensor:
-        """Edit this Tensor in place, as PyTorch's ``x.op_()`` does: ``apply(self.data)`` edits the
-        array (views see the change) and the version counter goes up. When grad mode records the
-        edit, ``compute(previous)`` is the same edit as an op: this Tensor takes the op's place in
-        the graph, and its previous self lives on as the op's input (holding a copy of the old values
-        when the op's backward reads them, as ``x.mul_(y)`` does for y's gradient)."""
-        recorded = (  # an integer or bool tensor has no gradient, whatever is written into it
-            grad_mode._enabled
-            and is_floating(self.dtype)
-            and (self.requires_grad or any(getattr(x, "requires_grad", False) for x in operands))
-        )
-        if recorded and self.requires_grad and self.is_leaf:
-            raise RuntimeError(
-                "a leaf Tensor that requires grad is being used in an in-place operation: "
-                "do it under autograd.no_grad(), or on a clone"
-            )
-        if recorded and self._base is not None:
-            raise RuntimeError(
-                "an in-place edit of a view of a tensor in the graph is not recorded by this engine: "
-                "use an out-of-place op (e.g. torch.where or torch.cat) instead"
-            )
-        if not self.data.flags.writeable:
-            raise RuntimeError(f"this tensor of shape {self.shape} is a broadcast view: clone() it before editing it")
-        if not recorded:
-            apply(self.data)
-            self._version_counter[0] += 1
-            return self
-        previous = _graph_copy(self)
-        result = compute(previous)
-        if any(s != "out" and result._inputs[s] is previous for s in result._rule.saves):  # type: ignore[union-attr]
-            previous.data, previous._version_counter = self.data.copy(), [self._version]  # read after this edit
-        self._write(result)
-        self._version_counter[0] += 1
-        self.requires_grad = True
-        self._inputs, self._rule, self._ctx = result._inputs, result._rule, result._ctx
-        self._saved_versions = self._saved_tensor_versions() if self._rule.saves else None  # type: ignore[union-attr]
-        return self
-
-    def _write(self, result: Tensor) -> None:
-        """Copy an in-place op's result into this Tensor's memory: it must have this shape, and a dtype
-        that casts to this one within its kind (a float result can't go into an integer tensor)."""
-        if result.shape != self.shape:
-            raise RuntimeError(
-                f"an in-place result of shape {result.shape} doesn't fit the edited tensor's shape {self.shape}"
-            )
-        if not np.can_cast(result.dtype, self.dtype, "same_kind"):
-            raise RuntimeError(f"result type {result.dtype} can't be cast to the desired output type {self.dtype}")
-        np.copyto(self.data, result.data, casting="unsafe")
-
-    def _in_place_result(self, op: Callable[[Tensor], Tensor], operands: Sequence[Any] = ()) -> Tensor:
-        """``self = op(self)`` in place, the general form of ``x.exp_()``, ``x.clamp_(0, 1)``...: ``op``'s
-        result is written into this Tensor's memory and, when grad mode records the edit, it is the op."""
-        return self._in_place(lambda data: self._write(op(leaf(data))), op, operands)
-
-    def zero_(self) -> Tensor:
-        return self.fill_(0)
-
-    def fill_(self, value: Any) -> Tensor:
-        """Set every element to ``value``; no gradient flows to what was there before."""
-        value = cast_number(value.item() if isinstance(value, Tensor) else value, self.dtype)
-        return self._in_place(lambda data: data.fill(value), lambda t: t._filled(value))
-
-    def copy_(self, source: ArrayLike) -> Tensor:
-        """Copy ``source`` (broadcast to this shape, cast to this dtype) into this Tensor; gradients flow to it."""
-        source_data = source.data if isinstance(source, Tensor) else np.asarray(source)
-        return self._in_place(
-            lambda data: np.copyto(data, np.broadcast_to(source_data, data.shape), casting="unsafe"),
-            lambda t: t._replaced_by(source),
-            (source,),
-        )
-
-    def detach_(self) -> Tensor:
-        """Cut this Tensor from the graph in place: it becomes a leaf that does not require grad."""
-        self._inputs, self._rule, self._ctx, self._saved_versions, self.requires_grad = (), None, None, None, False
-        return self
-
-
-def _init_from(t: Tensor, source: Tensor) -> None:
-    for name in Tensor.__slots__:
-        setattr(t, name, getattr(source, name))
-
-
-def _graph_copy(t: Tensor) -> Tensor:
-    """A second Tensor object for ``t``'s data, version counter and place in the graph."""
-    copy = _new(Tensor)
-    _init_from(copy, t)
-    copy.grad, copy.label, copy._retains_grad = None, "", False
-    return copy
+        """As PyTorch frees saved tensors after backward: a node that saved some can't run again, one
+        that saved none (a reshape, a sum, an addition) can; a Function's context forgets what it saved."""
+        if self._saved:
+            self._ctx, self._saved, self._rule = None, None, _released(self.op)
+        elif hasattr(self._ctx, "release_saved"):
+            self._ctx.release_saved()
 
 
 @functools.cache
@@ -450,23 +425,3 @@ def _released(symbol: str) -> Rule:
         )
 
     return released
-
-
-def _in_place_form(name: str) -> Callable[..., Tensor]:
-    """``x.<name>_(...)``: ``x.<name>(...)`` written into ``x`` itself, as PyTorch's in-place ops."""
-
-    def in_place(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return self._in_place_result(lambda t: getattr(t, name)(*args, **kwargs), args + tuple(kwargs.values()))
-
-    in_place.__name__ = in_place.__qualname__ = f"{name}_"
-    in_place.__doc__ = f"``{name}`` in place: edits this Tensor and returns it."
-    return in_place
-
-
-IN_PLACE_FORMS = (
-    "pow neg negative square clamp clip exp log sqrt abs tanh sigmoid relu sin cos tan asin acos atan sinh cosh "
-    "rsqrt log2 log10 log1p exp2 expm1 sign trunc floor ceil round frac reciprocal erf "
-    "cumsum cumprod tril triu masked_fill scatter"
-).split()
-for _name in IN_PLACE_FORMS:
-    setattr(Tensor, f"{_name}_", _in_place_form(_name))

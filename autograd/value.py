@@ -26,7 +26,7 @@ Operand = Union["Value", Number]
 class Value(Node):
     """A scalar in a computation graph: ``data``, ``grad`` (d root / d self), ``label``."""
 
-    __slots__ = ("data", "grad", "label", "_a", "_b", "_rule", "_pending_grad")
+    __slots__ = ("data", "grad", "label", "_a", "_b", "_rule", "_pending_grad", "_origin")
     _inputs_of = attrgetter("_a", "_b")
     requires_grad = True  # every Value takes part in backward, as in micrograd
 
@@ -180,12 +180,12 @@ class Value(Node):
         return (out.data * (1.0 - out.data) * g,)
 
     def relu(self) -> Value:
-        return _result(self.data if self.data > 0.0 else 0.0, self, None, Value._relu_backward)
+        return _result(0.0 if self.data < 0.0 else self.data, self, None, Value._relu_backward)  # NaN, -0.0 stay
 
     @staticmethod
     @rule_for("relu")
-    def _relu_backward(out: Value, g: float) -> tuple[float]:  # d relu(a) = [a > 0] da
-        return (g if out.data > 0.0 else 0.0,)
+    def _relu_backward(out: Value, g: float) -> tuple[float]:  # d relu(a) = [a > 0] da (and da for a NaN)
+        return (0.0 if out.data <= 0.0 else g,)
 
     def softplus(self) -> Value:
         """log(1 + e^x), as max(x, 0) + log(1 + e^-|x|) so nothing overflows."""
@@ -201,8 +201,8 @@ class Value(Node):
         if min is None and max is None:
             raise ValueError("clamp needs at least one of min and max")
         x = self.data
-        low = x if min is None or x >= min else float(min)
-        return _result(low if max is None or low <= max else float(max), self, None, Value._clamp_backward)
+        low = float(min) if min is not None and x < min else x  # NaN stays NaN, as in PyTorch
+        return _result(float(max) if max is not None and low > max else low, self, None, Value._clamp_backward)
 
     @staticmethod
     @rule_for("clamp")

@@ -41,3 +41,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.section(f"{len(skipped)} skipped")
     for reason, count in reasons.items():
         terminalreporter.write_line(f"{count} skipped: {reason}")
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """For modules that make thousands of tiny torch calls (``pytestmark = pytest.mark.usefixtures(...)``):
+    with other processes busy, torch's thread pool makes each call slow."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

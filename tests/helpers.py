@@ -120,3 +120,37 @@ def compare_second(
     if second_t is None or second_t._is_zerotensor():  # torch's symbolic zeros have no numpy form
         second_t = zeros
     assert_close(zeros if second is None else second, second_t, rtol, atol)
+
+
+def outcome_of(L: Any, program: Any) -> tuple[str, Any]:
+    """Run ``program(L, stage)`` with ``L`` = torch or autograd: ("ok", its results as numpy arrays), or
+    ("raised", (stage, exception class name, message)), ``stage`` being what the program last set
+    ``stage[0]`` to before it raised ("forward" at first; "edit", "backward", ...)."""
+    stage = ["forward"]
+    try:
+        results = program(L, stage)
+    except Exception as error:  # noqa: BLE001 - the exception class is what is compared
+        return "raised", (stage[0], type(error).__name__, str(error))
+    return "ok", [None if r is None else as_numpy(r).copy() for r in results or ()]
+
+
+def assert_same_outcome(program: Any, rtol: float = 1e-10, atol: float = 1e-12) -> tuple[str, Any]:
+    """Run ``program`` (see ``outcome_of``) with torch and with autograd: both raise at the same stage
+    with the same exception class, or both give the same results. Returns ours."""
+    theirs, ours = outcome_of(torch, program), outcome_of(autograd, program)
+    assert theirs[0] == ours[0], f"torch {theirs}, ours {ours}"
+    if theirs[0] == "raised":
+        assert theirs[1][:2] == ours[1][:2], f"torch {theirs[1]}, ours {ours[1]}"
+    else:
+        assert len(theirs[1]) == len(ours[1])
+        for t, o in zip(theirs[1], ours[1]):
+            assert (t is None) == (o is None), f"torch {t}, ours {o}"
+            if t is not None:
+                assert_close(o, t, rtol, atol)
+                assert o.dtype == t.dtype, f"dtype {o.dtype} != torch's {t.dtype}"
+    return ours
+
+
+def f64(L: Any, values: Any, requires_grad: bool = False) -> Any:
+    """A float64 tensor of library ``L`` (torch or autograd) holding ``values``."""
+    return L.tensor(values, dtype=L.float64, requires_grad=requires_grad)
