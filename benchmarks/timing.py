@@ -27,12 +27,20 @@ class Timing(NamedTuple):
         return Timing(min(seconds), statistics.median(seconds), max(seconds))
 
 
+PAUSE = 0.3  # seconds between two runs' turns: longer than a thread pool spins waiting for work
+
+
 def in_turns(runs: dict[str, Callable[[], None]], repeat: int, inner: int = 1) -> dict[str, Timing]:
     """Seconds per call of each of ``runs``, ``repeat`` times after one warm-up round, the runs taking
-    turns so that a change in the machine's load hits them alike; ``inner`` calls per timing."""
+    turns so that a change in the machine's load hits them alike; ``inner`` calls per timing.
+
+    Each turn starts after a pause: the thread pools of BLAS libraries (numpy's OpenBLAS, PyTorch's
+    OpenMP) keep spinning for a while after their last call, and would take the cores from the next run.
+    """
     seconds: dict[str, list[float]] = {name: [] for name in runs}
     for round_ in range(repeat + 1):
         for name, run in runs.items():
+            time.sleep(PAUSE)
             start = time.perf_counter()
             for _ in range(inner):
                 run()

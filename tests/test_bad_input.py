@@ -696,7 +696,137 @@ OPTIONS = [
     ),
 ]
 
-CASES = TENSORS + LOSSES + MODEL_FILES + MNIST_FILES + IMAGES_TO_PREDICT + OPTIONS
+
+# -- in-place edits, anomalies and big graphs --------------------------------------------------------
+def edit_a_saved_input(_: Path) -> None:
+    x = autograd.tensor([1.0, 2.0], requires_grad=True)
+    y = x.log().sum()
+    with autograd.no_grad():
+        x[0] = 10
+    y.backward()
+
+
+def edit_an_index(_: Path) -> None:
+    x = autograd.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    index = autograd.tensor([0, 2])
+    y = (x * 1)[index].sum()
+    index[0] = 1
+    y.backward()
+
+
+def step_between_backward_passes(_: Path) -> None:
+    model = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 1))
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    loss = model(autograd.ones(3, 4)).sum()
+    loss.backward(retain_graph=True)
+    optimizer.step()
+    loss.backward()
+
+
+def edit_a_view_made_under_no_grad(_: Path) -> None:
+    x = autograd.tensor([1.0, 2.0], requires_grad=True) * 1
+    with autograd.no_grad():
+        view = x[:1]
+    view.mul_(2)
+
+
+def overlapping_edit(_: Path) -> None:
+    a = autograd.tensor([1.0, 2.0, 3.0])
+    a[1:] = a[:-1]
+
+
+def nan_in_forward(_: Path) -> None:
+    with autograd.detect_anomaly():
+        autograd.tensor([0.0, 1.0], requires_grad=True).log()
+
+
+def inf_in_backward(_: Path) -> None:
+    with autograd.detect_anomaly():
+        autograd.tensor([0.0, 1.0], requires_grad=True).sqrt().sum().backward()
+
+
+def draw_a_huge_graph(_: Path) -> None:
+    v = autograd.Value(1.0)
+    for _ in range(50_000):
+        v = v + 1
+    autograd.draw_dot(v)
+
+
+GRAPHS = [
+    Case(
+        "edit-saved",
+        "`y = x.log().sum()`, then `x[0] = 10` under `no_grad`, then `y.backward()`: "
+        "an input the backward rule reads was edited",
+        "RuntimeError",
+        ("modified by an inplace operation", "input 0 of 'log'", "(2,)", "version 1"),
+        edit_a_saved_input,
+    ),
+    Case(
+        "edit-index",
+        "`y = x[index].sum()`, then `index[0] = 1`, then `y.backward()`",
+        "RuntimeError",
+        ("the index of 'getitem'",),
+        edit_an_index,
+    ),
+    Case(
+        "step-between-backwards",
+        "`loss.backward(retain_graph=True)`, `optimizer.step()`, `loss.backward()`: the step edited the weights",
+        "RuntimeError",
+        ("the input 1 of '@'", "(4, 1)"),
+        step_between_backward_passes,
+    ),
+    Case(
+        "edit-leaf",
+        "`w.add_(1)` (or `w -= lr * g`) on a leaf that requires grad, with grad mode on",
+        "RuntimeError",
+        ("leaf Tensor", "in-place operation", "no_grad"),
+        lambda _: autograd.tensor([1.0, 2.0], requires_grad=True).add_(1),
+    ),
+    Case(
+        "edit-no-grad-view",
+        "an in-place edit, with grad mode on, of a view made under `no_grad` of a tensor that requires grad",
+        "RuntimeError",
+        ("created under no_grad",),
+        edit_a_view_made_under_no_grad,
+    ),
+    Case(
+        "overlapping-edit",
+        "`a[1:] = a[:-1]`: an input overlaps the elements written",
+        "RuntimeError",
+        ("refer to a single memory location", "clone()"),
+        overlapping_edit,
+    ),
+    Case(
+        "edit-expanded",
+        "`x.expand(2, 3).add_(1)`: an in-place edit of a broadcast view",
+        "RuntimeError",
+        ("broadcast view", "clone()"),
+        lambda _: autograd.ones(3).expand(2, 3).add_(1),
+    ),
+    Case(
+        "anomaly-forward",
+        "`x.log()` of a 0 under `with autograd.detect_anomaly():`",
+        "RuntimeError",
+        ("detect_anomaly", "'log'", "test_bad_input.py:", "-inf"),
+        nan_in_forward,
+    ),
+    Case(
+        "anomaly-backward",
+        "`x.sqrt().sum().backward()` at a 0 under `with autograd.detect_anomaly():`",
+        "RuntimeError",
+        ("the backward of 'sqrt'", "test_bad_input.py:", "inf"),
+        inf_in_backward,
+    ),
+    Case(
+        "huge-graph",
+        "`draw_dot` of a graph of 100,000 values",
+        "ValueError",
+        ("100001 values", "max_nodes=500"),
+        draw_a_huge_graph,
+    ),
+]
+
+CASES = TENSORS + LOSSES + GRAPHS + MODEL_FILES + MNIST_FILES + IMAGES_TO_PREDICT + OPTIONS
 
 
 def outcome(case: Case, folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
