@@ -334,6 +334,36 @@ def _times_alpha(op: str, a: Tensor, other: ArrayLike, alpha: float) -> ArrayLik
     return other if alpha == 1 else _operands(a, other)[1] * alpha
 
 
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """input W^T + b in one op, as ``torch.nn.functional.linear``: (..., in) by a weight of shape
+    (out, in) and a bias of shape (out,) to (..., out). A layer is one node with one backward rule,
+    where a transpose, a matmul and an add would be three, each with its own temporaries."""
+    if weight.ndim != 2 or input.ndim == 0 or input.shape[-1] != weight.shape[1]:
+        raise RuntimeError(
+            f"linear: an input of shape {input.shape} and a weight of shape {weight.shape} cannot be multiplied "
+            f"(the weight must be (out_features, in_features) with in_features = the input's last size)"
+        )
+    if bias is not None and bias.shape not in ((weight.shape[0],), ()):
+        raise RuntimeError(f"linear: a bias of shape {bias.shape} does not fit a weight of shape {weight.shape}")
+    tensors = (input, weight) if bias is None else (input, weight, bias)
+    if len({t.dtype for t in tensors}) > 1:
+        raise RuntimeError(f"linear needs input, weight and bias of one dtype, got {[str(t.dtype) for t in tensors]}")
+    data = input.data @ weight.data.T
+    if bias is not None:
+        data += bias.data
+    return record(data, tensors, _linear_backward)
+
+
+@rule_for("linear", saves={0: (1,), 1: (0,)})
+def _linear_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, ...]:  # d(x W^T + b) = dx W^T + x dW^T + db
+    x, w = out._inputs[0], out._inputs[1]
+    rows = g.reshape(-1, g.shape[-1])  # every leading dim is a batch dim
+    gx = g @ w if x.requires_grad else None
+    gw = rows.mT @ x.reshape(-1, x.shape[-1]) if w.requires_grad else None
+    gb = sum_to(rows.sum(0), out._inputs[2].shape) if len(out._inputs) == 3 and out._inputs[2].requires_grad else None
+    return gx, gw, gb
+
+
 def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:
     """Sum a broadcast gradient back down to ``shape`` (the adjoint of broadcasting)."""
     if g.shape == shape:

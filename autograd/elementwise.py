@@ -142,7 +142,10 @@ class Elementwise:
         mask = condition.data if saved else np.array(getattr(condition, "data", condition), dtype=bool)
         a, b = _operands(self, other)
         try:
-            data = np.where(mask, a.data, b.data)
+            if b.ndim == 0 and not b.data and a.dtype.kind == "f" and np.isfinite(a.data).all():
+                data = a.data * mask  # the same, several times faster than np.where for the usual where(mask, g, 0)
+            else:
+                data = np.where(mask, a.data, b.data)
         except ValueError:
             raise RuntimeError(
                 f"where: condition {mask.shape}, input {a.shape} and other {b.shape} do not broadcast"

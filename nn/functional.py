@@ -260,9 +260,8 @@ def _map_row(x: Any, dim: int | None, f: Callable[[list[Value], Value], list[Val
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x W^T + b, with W of shape (out_features, in_features)."""
-    y = x @ weight.T
-    return y if bias is None else y + bias
+    """x W^T + b, with W of shape (out_features, in_features): one op, ``autograd.linear``."""
+    return autograd.linear(autograd.as_tensor(x), weight, bias)
 
 
 def one_hot(labels: Any, num_classes: int = -1) -> Tensor:

@@ -772,7 +772,7 @@ GRAPHS = [
         "step-between-backwards",
         "`loss.backward(retain_graph=True)`, `optimizer.step()`, `loss.backward()`: the step edited the weights",
         "RuntimeError",
-        ("the input 1 of '@'", "(4, 1)"),
+        ("the input 1 of 'linear'", "(1, 4)"),
         step_between_backward_passes,
     ),
     Case(

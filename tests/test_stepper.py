@@ -265,7 +265,7 @@ def test_tensor_steps_show_vector_jacobian_products(tmp_path):
     loss, forward = backprop.tensor_mlp()
     stepper = draw_backward(loss, forward=forward)
     assert len(stepper.trace.forward) < 25  # a dozen-odd nodes, each a whole array
-    step = next(s for s in stepper.trace.steps if s.op == "@")
+    step = next(s for s in stepper.trace.steps if s.op == "linear")
     lines = stepper.caption(len(stepper.trace.forward) + step.index)
     for c in step.inputs:
         if c.added is not None:
