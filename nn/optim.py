@@ -180,10 +180,12 @@ class Adam(Optimizer):
 
     ``weight_decay`` adds weight_decay * p to g (L2 regularization); with ``decoupled_weight_decay``
     (AdamW) it shrinks p by lr * weight_decay * p beside the step instead, outside the moments.
-    Moments below the smallest normal float are flushed to zero each step, as
-    flush-to-zero hardware modes do: left alone, the moments of idle weights
-    decay into subnormal numbers, which slow x86 arithmetic on them many times over.
+    Every ``FLUSH_EVERY`` steps, moments below the smallest normal float are set to zero, as
+    flush-to-zero hardware modes do: left alone, the moments of weights whose gradient has died out
+    decay into subnormal numbers, which slow x86 arithmetic on them 20 to 40 times over.
     """
+
+    FLUSH_EVERY = 16  # steps: rare enough to cost little, often enough that subnormals don't linger
 
     state_keys = ("step", "exp_avg", "exp_avg_sq")
 
@@ -216,8 +218,9 @@ class Adam(Optimizer):
         np.multiply(g, g, out=scratch)
         scratch *= 1 - beta2
         v += scratch
-        _flush_subnormals(np.abs(m, out=scratch), m, mask)
-        _flush_subnormals(v, v, mask)
+        if state["step"] % Adam.FLUSH_EVERY == 0:
+            _flush_subnormals(np.abs(m, out=scratch), m, mask)
+            _flush_subnormals(v, v, mask)
         # lr / bias1 * m / (sqrt(v / bias2) + eps), with sqrt(bias2) moved to the numerator (one pass fewer)
         root_bias2 = math.sqrt(1 - beta2 ** state["step"])
         np.sqrt(v, out=scratch)
