@@ -302,29 +302,88 @@ def pad(x: np.ndarray, padding: Sequence[tuple[int, int]], value: float = 0.0) -
 
 def im2col(x: np.ndarray, geo: Geometry) -> np.ndarray:
     """The (G, C/G * K, N * L) matrices of x's windows: a column per (sample, output position), a
-    row per (channel, kernel offset), for each of G groups; K and L count kernel and output positions."""
+    row per (channel, kernel offset), for each of G groups; K and L count kernel and output positions.
+
+    Built one kernel offset at a time, each a block copy of the input positions it reads (zero where it
+    reads the padding), from x's channel-major memory: no padded copy of x, and reads in memory order."""
     n, c = x.shape[:2]
-    dims = len(geo.kernel)
-    view = windows(pad(x, geo.padding), geo).reshape(n, geo.groups, c // geo.groups, *geo.out_size, *geo.kernel)
-    order = (1, 2, *range(3 + dims, 3 + 2 * dims), 0, *range(3, 3 + dims))  # G, C/G, kernel, N, out
-    return view.transpose(order).reshape(geo.groups, c // geo.groups * math.prod(geo.kernel), -1)
+    flat = _same_size(geo)
+    planes = _planes(x.swapaxes(0, 1), flat)
+    columns = np.empty((c, math.prod(geo.kernel), n, *geo.out_size), dtype=x.dtype)
+    for k, offset in enumerate(np.ndindex(*geo.kernel)):
+        block = columns[:, k]  # (C, N, *out)
+        to, source = _reads(offset, geo, n, flat)
+        _planes(block, flat)[(slice(None), *to)] = planes[(slice(None), *source)]
+        _zero_padding_reads(block, offset, geo)
+    return columns.reshape(geo.groups, c // geo.groups * math.prod(geo.kernel), -1)
 
 
 def col2im(columns: np.ndarray, n: int, geo: Geometry) -> np.ndarray:
-    """The adjoint of im2col: each column's entries added back where they were read from, padding cut."""
+    """The adjoint of im2col: each kernel offset's block added back to the input positions it was read from.
+    ``columns`` is used up: its entries that read the padding are zeroed in place."""
     groups, rows, _ = columns.shape
     c = groups * rows // math.prod(geo.kernel)
-    columns = columns.reshape(c, *geo.kernel, n, *geo.out_size)
-    padded_size = tuple(size + lo + hi for size, (lo, hi) in zip(geo.in_size, geo.padding))
-    padded = np.zeros((c, n, *padded_size), dtype=columns.dtype)  # channel-major, as the matrices are
-    for offset in np.ndindex(*geo.kernel):
-        reach = tuple(
-            slice(q * d, q * d + s * (m - 1) + 1, s)
-            for q, d, s, m in zip(offset, geo.dilation, geo.stride, geo.out_size)
-        )
-        padded[(slice(None), slice(None), *reach)] += columns[(slice(None), *offset)]
-    inner = tuple(slice(lo, lo + size) for size, (lo, _) in zip(geo.in_size, geo.padding))
-    return padded[(slice(None), slice(None), *inner)].swapaxes(0, 1)
+    flat = _same_size(geo)
+    columns = columns.reshape(c, math.prod(geo.kernel), n, *geo.out_size)
+    planes = np.zeros((c, n, *geo.in_size), dtype=columns.dtype)  # channel-major, as the matrices are
+    for k, offset in enumerate(np.ndindex(*geo.kernel)):
+        block = columns[:, k]
+        _zero_padding_reads(block, offset, geo)
+        to, source = _reads(offset, geo, n, flat)
+        _planes(planes, flat)[(slice(None), *source)] += _planes(block, flat)[(slice(None), *to)]
+    return planes.swapaxes(0, 1)
+
+
+def _same_size(geo: Geometry) -> bool:
+    """Whether the output has the input's size at stride 1 (3 x 3 with padding 1, 'same'): then one kernel
+    offset reads the input at one shift of its flattened (N, *spatial) positions, so its block copy is one
+    long run per channel, many times faster than runs of a row each."""
+    return geo.out_size == geo.in_size and all(s == 1 for s in geo.stride)
+
+
+def _planes(a: np.ndarray, flat: bool) -> np.ndarray:
+    """(C, N, *spatial), or with ``flat`` (C, N * L): a view if ``a`` is contiguous past its first dim."""
+    return a.reshape(a.shape[0], -1) if flat else a
+
+
+def _reads(offset: tuple[int, ...], geo: Geometry, n: int, flat: bool) -> tuple[tuple[slice, ...], tuple[slice, ...]]:
+    """For one kernel offset: the output positions whose window reads inside the input there and the input
+    positions they read, per (N, *spatial) dim; with ``flat``, over N * L at one shift, where the reads past
+    a row's or sample's end stand for padding reads (zeroed by ``_zero_padding_reads``)."""
+    if not flat:
+        outs, ins = _overlap(offset, geo)
+        return (slice(None), *outs), (slice(None), *ins)
+    steps = flat_steps(geo.in_size)
+    shift = sum((q * d - lo) * step for q, d, (lo, _), step in zip(offset, geo.dilation, geo.padding, steps))
+    total = n * math.prod(geo.in_size)
+    first = max(0, -shift)
+    end = max(first, min(total, total - shift))  # first: none, if the shift reaches past every position
+    return (slice(first, end),), (slice(first + shift, end + shift),)
+
+
+def _zero_padding_reads(block: np.ndarray, offset: tuple[int, ...], geo: Geometry) -> None:
+    """Zero the entries of one offset's (C, N, *out) block whose window reads the padding there."""
+    for axis, inside in enumerate(_overlap(offset, geo)[0], start=2):
+        block[(slice(None),) * axis + (slice(None, inside.start),)] = 0
+        block[(slice(None),) * axis + (slice(inside.stop, None),)] = 0
+
+
+def _overlap(offset: tuple[int, ...], geo: Geometry) -> tuple[tuple[slice, ...], tuple[slice, ...]]:
+    """For one kernel offset q: the output positions p whose window reads inside the input there, and the
+    input positions they read, i = p s + q d - lo (per spatial dim; empty slices if none does)."""
+    outs, ins = [], []
+    for q, size, out, s, d, (lo, _) in zip(offset, geo.in_size, geo.out_size, geo.stride, geo.dilation, geo.padding):
+        shift = q * d - lo  # the input position that output position 0 reads
+        first, last = max(0, -(shift // s)), min(out - 1, (size - 1 - shift) // s)
+        inside = last >= first  # else every window reads the padding there
+        outs.append(slice(first, last + 1) if inside else slice(0, 0))
+        ins.append(slice(first * s + shift, last * s + shift + 1, s) if inside else slice(0, 0))
+    return tuple(outs), tuple(ins)
+
+
+def flat_steps(size: Sequence[int]) -> list[int]:
+    """How far one step along each dim moves in the flattened dims (C-order strides, in elements)."""
+    return [math.prod(size[i + 1 :]) for i in range(len(size))]
 
 
 def _weight_matrix(w: np.ndarray, groups: int) -> np.ndarray:
