@@ -8,13 +8,12 @@ kernel of ones divided by the window's size, so it shares the convolution's back
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from autograd.convolution import Geometry, Size, batched, convolution, geometry, pad, sizes, windows
+from autograd.convolution import Geometry, Size, batched, convolution, flat_steps, geometry, pad, sizes, windows
 from autograd.graph import rule_for
 from autograd.tensor import leaf, record
 
@@ -127,6 +126,9 @@ def _max_pool(
 ) -> Tensor | tuple[Tensor, Tensor]:
     x, unbatched = batched(op, dims, x)
     geo = _pool_geometry(op, x.shape, kernel_size, stride, padding, dilation, ceil_mode)
+    if not return_indices and _tiles_the_input(geo):
+        y = _tiled_max_pool(x, geo.kernel)
+        return y.squeeze(0) if unbatched else y
     values, picked = _window_max(windows(pad(x.data, geo.padding, -np.inf), geo), geo, bool(np.isnan(x.data).any()))
     index = _kernel_offsets(geo)[picked]
     index += _window_starts(geo)
@@ -187,7 +189,7 @@ def _first_inside(geo: Geometry) -> np.ndarray:
 
 def _window_starts(geo: Geometry) -> np.ndarray:
     """Where each window starts in the input's flattened spatial dims (negative inside the padding)."""
-    steps = _flat_steps(geo.in_size)
+    steps = flat_steps(geo.in_size)
     starts = [
         (np.arange(n) * s - lo) * step for n, s, (lo, _), step in zip(geo.out_size, geo.stride, geo.padding, steps)
     ]
@@ -196,14 +198,9 @@ def _window_starts(geo: Geometry) -> np.ndarray:
 
 def _kernel_offsets(geo: Geometry) -> np.ndarray:
     """How far each kernel position (flattened) lies from its window's start, in the input's flattened spatial dims."""
-    steps = _flat_steps(geo.in_size)
+    steps = flat_steps(geo.in_size)
     offsets = [np.arange(k) * d * step for k, d, step in zip(geo.kernel, geo.dilation, steps)]
     return sum(np.ix_(*offsets), np.zeros((), dtype=np.int64)).reshape(-1)
-
-
-def _flat_steps(size: tuple[int, ...]) -> list[int]:
-    """How far one step along each dim moves in the flattened dims (C-order strides, in elements)."""
-    return [math.prod(size[i + 1 :]) for i in range(len(size))]
 
 
 def _scatter(g: Tensor, picks: Picks, like: np.ndarray) -> Tensor:
@@ -239,6 +236,111 @@ def _gather(x: Tensor, picks: Picks) -> Tensor:
     index = picks.index
     values = np.take_along_axis(x.data.reshape(n, c, -1), index.reshape(n, c, -1), 2).reshape(index.shape)
     return record(values, (x,), _max_pool_backward, picks)
+
+
+# -- max over windows that tile the input: the common case, faster ------------------------------------
+def _tiles_the_input(geo: Geometry) -> bool:
+    """Whether the windows are the input's tiles (kernel = stride, no padding or dilation), but for a
+    remainder at the end of a dim that no window reaches."""
+    no_padding = all(lo == hi == 0 for lo, hi in geo.padding)
+    return geo.kernel == geo.stride and no_padding and all(d == 1 for d in geo.dilation)
+
+
+def _tiled_max_pool(x: Tensor, kernel: tuple[int, ...]) -> Tensor:
+    """The max of each tile, folded one dim at a time; the picks are made again NaN-aware only if a NaN came out."""
+    tiles = _tiles(x.data, kernel)
+    values, picks = _fold_max(tiles, nan_aware=False)
+    if np.isnan(values).any():
+        values, picks = _fold_max(tiles, nan_aware=True)
+    return record(values, (x,), _tiled_max_backward, TilePicks(kernel, picks))
+
+
+class TilePicks(NamedTuple):
+    """Per dim folded by a tiled max pool, last dim first: which of the ``kernel`` elements each max came from."""
+
+    kernel: tuple[int, ...]
+    picks: list[np.ndarray]
+
+
+@rule_for("max_pool")
+def _tiled_max_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d max(window) = d(the element picked)
+    return (_tiled_scatter(g, out._ctx, out._inputs[0].data),)
+
+
+def _tiles(x: np.ndarray, kernel: tuple[int, ...]) -> np.ndarray:
+    """A view of x's tiles, shape (N, C, out_1, k_1, out_2, k_2, ...); a remainder past the last tile is left out."""
+    outs = [n // k for n, k in zip(x.shape[2:], kernel)]
+    inside = x[(slice(None), slice(None), *(slice(o * k) for o, k in zip(outs, kernel)))]
+    return inside.reshape(x.shape[:2] + tuple(n for o, k in zip(outs, kernel) for n in (o, k)))
+
+
+def _kernel_axes(tiles: np.ndarray) -> range:
+    """The axes of ``tiles`` that run within a tile, the last first."""
+    return range(tiles.ndim - 1, 2, -2)
+
+
+def _part(a: np.ndarray, axis: int, j: int) -> np.ndarray:
+    """The view of ``a`` at index j along ``axis``."""
+    return a[(slice(None),) * axis + (j,)]
+
+
+def _fold_max(tiles: np.ndarray, nan_aware: bool) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each tile's max and, per kernel axis, which element it came from, chosen as PyTorch's loop does over
+    the tile in row-major order (take an element if it is > the max so far, or NaN): the first max, or the
+    last NaN. Folding the last dim first keeps that order, so it picks what the loop would.
+
+    Whole-array passes over views, each reading memory in order, as a window scan of k * k strided
+    passes or an argmax over small windows is several times slower; ``nan_aware`` adds a pass per element."""
+    best, picks = tiles, []
+    for axis in _kernel_axes(tiles):
+        parts = [_part(best, axis, j) for j in range(tiles.shape[axis])]
+        best, pick = parts[0], np.zeros_like(parts[0], dtype=np.min_scalar_type(-len(parts)))  # laid out as x
+        for j, part in enumerate(parts[1:], start=1):
+            take = part > best
+            if nan_aware:
+                take |= np.isnan(part)
+            np.maximum(pick, take * pick.dtype.type(j), out=pick)  # the last j taken (a masked write is far slower)
+            best = np.maximum(best, part)  # a NaN propagates
+        picks.append(pick)
+    return best, picks
+
+
+def _tiled_scatter(g: Tensor, tile_picks: TilePicks, like: np.ndarray) -> Tensor:
+    """Zeros shaped and laid out as ``like`` (the pool's input), with each g[n, c, p] where tile p of plane
+    (n, c) picked its max: spread back one kernel axis at a time, g times a mask of the picks (0 * g is 0
+    as g is finite; else a select)."""
+    kernel, picks = tile_picks
+    whole = all(n % k == 0 for n, k in zip(like.shape[2:], kernel))
+    grad = (np.empty_like if whole else np.zeros_like)(like, dtype=g.dtype)
+    tiles = _tiles(grad, kernel)
+    finite = bool(np.isfinite(g.data).all())
+    spread, axes = g.data, list(reversed(_kernel_axes(tiles)))
+    for done, (axis, pick) in enumerate(zip(axes, reversed(picks)), start=1):
+        later = (slice(None),) * axis + tuple(0 if a in axes[done:] else slice(None) for a in range(axis, tiles.ndim))
+        target = tiles if done == len(axes) else np.empty_like(tiles[later])
+        for j in range(tiles.shape[axis]):
+            if finite:
+                np.multiply(spread, pick == j, out=_part(target, axis, j))
+            else:
+                _part(target, axis, j)[...] = np.where(pick == j, spread, 0)
+        spread = target
+    return record(grad, (g,), _tiled_scatter_backward, tile_picks)
+
+
+@rule_for("max_pool_backward")
+def _tiled_scatter_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # the adjoint of a scatter is the gather
+    return (_tiled_gather(g, out._ctx),)
+
+
+def _tiled_gather(x: Tensor, tile_picks: TilePicks) -> Tensor:
+    """The tiled max pool's forward, given its picks: the element each tile picked, one kernel axis at a time."""
+    best = _tiles(x.data, tile_picks.kernel)
+    for axis, pick in zip(_kernel_axes(best), tile_picks.picks):
+        parts = [_part(best, axis, j) for j in range(best.shape[axis])]
+        best = parts[0].copy()
+        for j, part in enumerate(parts[1:], start=1):
+            np.copyto(best, part, where=pick == j)
+    return record(best, (x,), _tiled_max_backward, tile_picks)
 
 
 # -- average ----------------------------------------------------------------------------------------------
