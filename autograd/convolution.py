@@ -19,6 +19,7 @@ along its rows, and the gradient that comes back is laid out as the matrix produ
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -219,30 +220,38 @@ def _conv_transpose(
 
 # -- the op and its two adjoints --------------------------------------------------------------------
 def convolution(x: Tensor, w: Tensor, b: Tensor | None, geo: Geometry) -> Tensor:
-    """x (*) w + b: each group's weight matrix times its im2col matrix."""
-    columns = im2col(x.data, geo)
-    y = _per_group(np.matmul, _weight_matrix(w.data, geo.groups), columns)  # (G, O / G, N L)
-    y = _from_matrix(y, x.shape[0], geo.out_size)
+    """x (*) w + b: each group's weight matrix times its im2col matrix, a chunk of samples at a time."""
+    n, groups = x.shape[0], geo.groups
+    y = np.empty((w.shape[0], n, *geo.out_size), dtype=x.dtype)  # channel-major, as the matrices are
+    for chunk in _chunks(n, x.shape[1], geo, x.dtype):
+        _per_group(np.matmul, _weight_matrix(w.data, groups), im2col(x.data[chunk], geo), _matrix(y[:, chunk], groups))
+    y = y.swapaxes(0, 1)
     if b is not None:
         y += b.data.reshape((-1,) + (1,) * len(geo.kernel))
-    keep = columns if w.requires_grad else None  # the weight's gradient reads them again
-    return record(y, (x, w) if b is None else (x, w, b), _convolution_backward, (geo, keep))
+    return record(y, (x, w) if b is None else (x, w, b), _convolution_backward, geo)
 
 
 @rule_for("convolution", saves=(0, 1))
 def _convolution_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, ...]:
     # dy = dx (*) w + x (*) dw + db: the adjoints in x and w, and g summed over all but the channels
     x, w = out._inputs[:2]
-    geo, columns = out._ctx
+    geo = out._ctx
     gx = convolution_transpose(g, w, None, geo) if x.requires_grad else None
-    gw = convolution_weight(x, g, geo, columns) if w.requires_grad else None
+    gw = convolution_weight(x, g, geo) if w.requires_grad else None
     return (gx, gw) + _bias_gradient(out, g)
 
 
 def convolution_transpose(g: Tensor, w: Tensor, b: Tensor | None, geo: Geometry) -> Tensor:
-    """The adjoint of ``convolution(., w)`` (+ b): g's matrix times the weights, folded back (col2im)."""
-    columns = _per_group(_weights_transposed_times, _weight_matrix(w.data, geo.groups), _to_matrix(g.data, geo.groups))
-    x = col2im(columns, g.shape[0], geo)
+    """The adjoint of ``convolution(., w)`` (+ b): the weights times g's matrix, folded back (col2im)."""
+    n, groups = g.shape[0], geo.groups
+    weights_transposed = _weight_matrix(w.data, groups).transpose(0, 2, 1)  # (G, C / G * K, O / G)
+    x = np.zeros((w.shape[1] * groups, n, *geo.in_size), dtype=g.dtype)  # channel-major
+    for chunk in _chunks(n, x.shape[0], geo, g.dtype):
+        width = (chunk.stop - chunk.start) * math.prod(geo.out_size)
+        columns = np.empty((groups, weights_transposed.shape[1], width), dtype=g.dtype)
+        _per_group(np.matmul, weights_transposed, _matrix(g.data[chunk].swapaxes(0, 1), groups), columns)
+        col2im(columns, x[:, chunk], geo)
+    x = x.swapaxes(0, 1)
     if b is not None:
         x += b.data.reshape((-1,) + (1,) * len(geo.kernel))
     return record(x, (g, w) if b is None else (g, w, b), _convolution_transpose_backward, geo)
@@ -258,11 +267,17 @@ def _convolution_transpose_backward(out: Tensor, g: Tensor) -> tuple[Tensor | No
     return (ga, gw) + _bias_gradient(out, g)
 
 
-def convolution_weight(x: Tensor, g: Tensor, geo: Geometry, columns: np.ndarray | None = None) -> Tensor:
-    """The adjoint of ``convolution(x, .)``: x's windows correlated with g; ``columns``: x's im2col, if at hand."""
-    columns = im2col(x.data, geo) if columns is None else columns
-    w = _per_group(_times_columns_transposed, _to_matrix(g.data, geo.groups), columns)
-    w = w.reshape(g.shape[1], x.shape[1] // geo.groups, *geo.kernel)
+def convolution_weight(x: Tensor, g: Tensor, geo: Geometry) -> Tensor:
+    """The adjoint of ``convolution(x, .)``: x's windows correlated with g, summed over chunks of samples.
+    Each chunk's product is formed as columns g^T: BLAS is many times slower on g columns^T, long and thin."""
+    groups = geo.groups
+    total = np.zeros((groups, x.shape[1] // groups * math.prod(geo.kernel), g.shape[1] // groups), dtype=x.dtype)
+    part = np.empty_like(total)
+    for chunk in _chunks(x.shape[0], x.shape[1], geo, x.dtype):
+        g_transposed = _matrix(g.data[chunk].swapaxes(0, 1), groups).transpose(0, 2, 1)
+        _per_group(np.matmul, im2col(x.data[chunk], geo), g_transposed, part)
+        total += part
+    w = total.transpose(0, 2, 1).reshape(g.shape[1], x.shape[1] // groups, *geo.kernel)
     return record(w, (x, g), _convolution_weight_backward, geo)
 
 
@@ -318,20 +333,17 @@ def im2col(x: np.ndarray, geo: Geometry) -> np.ndarray:
     return columns.reshape(geo.groups, c // geo.groups * math.prod(geo.kernel), -1)
 
 
-def col2im(columns: np.ndarray, n: int, geo: Geometry) -> np.ndarray:
-    """The adjoint of im2col: each kernel offset's block added back to the input positions it was read from.
-    ``columns`` is used up: its entries that read the padding are zeroed in place."""
-    groups, rows, _ = columns.shape
-    c = groups * rows // math.prod(geo.kernel)
+def col2im(columns: np.ndarray, planes: np.ndarray, geo: Geometry) -> None:
+    """The adjoint of im2col: each kernel offset's block added back to the input positions it was read
+    from, in ``planes`` (C, N, *in). ``columns`` is used up: its entries that read the padding are zeroed."""
+    c, n = planes.shape[:2]
     flat = _same_size(geo)
     columns = columns.reshape(c, math.prod(geo.kernel), n, *geo.out_size)
-    planes = np.zeros((c, n, *geo.in_size), dtype=columns.dtype)  # channel-major, as the matrices are
     for k, offset in enumerate(np.ndindex(*geo.kernel)):
         block = columns[:, k]
         _zero_padding_reads(block, offset, geo)
         to, source = _reads(offset, geo, n, flat)
         _planes(planes, flat)[(slice(None), *source)] += _planes(block, flat)[(slice(None), *to)]
-    return planes.swapaxes(0, 1)
 
 
 def _same_size(geo: Geometry) -> bool:
@@ -346,6 +358,7 @@ def _planes(a: np.ndarray, flat: bool) -> np.ndarray:
     return a.reshape(a.shape[0], -1) if flat else a
 
 
+@functools.lru_cache(maxsize=1024)
 def _reads(offset: tuple[int, ...], geo: Geometry, n: int, flat: bool) -> tuple[tuple[slice, ...], tuple[slice, ...]]:
     """For one kernel offset: the output positions whose window reads inside the input there and the input
     positions they read, per (N, *spatial) dim; with ``flat``, over N * L at one shift, where the reads past
@@ -363,11 +376,14 @@ def _reads(offset: tuple[int, ...], geo: Geometry, n: int, flat: bool) -> tuple[
 
 def _zero_padding_reads(block: np.ndarray, offset: tuple[int, ...], geo: Geometry) -> None:
     """Zero the entries of one offset's (C, N, *out) block whose window reads the padding there."""
-    for axis, inside in enumerate(_overlap(offset, geo)[0], start=2):
-        block[(slice(None),) * axis + (slice(None, inside.start),)] = 0
-        block[(slice(None),) * axis + (slice(inside.stop, None),)] = 0
+    for axis, (inside, out) in enumerate(zip(_overlap(offset, geo)[0], geo.out_size), start=2):
+        if inside.start > 0:
+            block[(slice(None),) * axis + (slice(None, inside.start),)] = 0
+        if inside.stop < out:
+            block[(slice(None),) * axis + (slice(inside.stop, None),)] = 0
 
 
+@functools.cache
 def _overlap(offset: tuple[int, ...], geo: Geometry) -> tuple[tuple[slice, ...], tuple[slice, ...]]:
     """For one kernel offset q: the output positions p whose window reads inside the input there, and the
     input positions they read, i = p s + q d - lo (per spatial dim; empty slices if none does)."""
@@ -391,31 +407,27 @@ def _weight_matrix(w: np.ndarray, groups: int) -> np.ndarray:
     return w.reshape(groups, w.shape[0] // groups, -1)
 
 
-def _to_matrix(y: np.ndarray, groups: int) -> np.ndarray:
-    """(N, O, *out) -> (G, O / G, N * L), the layout ``convolution`` computes its output in."""
-    return y.swapaxes(0, 1).reshape(groups, y.shape[1] // groups, -1)
+def _matrix(planes: np.ndarray, groups: int) -> np.ndarray:
+    """(C, N, *spatial) -> (G, C / G, N * L): a view where the samples are contiguous, as a chunk's are."""
+    return planes.reshape(groups, planes.shape[0] // groups, -1)
 
 
-def _from_matrix(y: np.ndarray, n: int, out_size: tuple[int, ...]) -> np.ndarray:
-    """(G, O / G, N * L) -> (N, O, *out): a view, channel-major in memory."""
-    return y.reshape(-1, n, *out_size).swapaxes(0, 1)
+def _per_group(matmul: Callable[..., np.ndarray], a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """out[g] = ``matmul(a[g], b[g])`` for each group g, one BLAS call each (numpy's stacked matmul is far slower)."""
+    for a_g, b_g, out_g in zip(a, b, out):
+        matmul(a_g, b_g, out=out_g)
 
 
-def _weights_transposed_times(w: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """w^T g: the columns of the input's gradient."""
-    return w.T @ g
+CHUNK_BYTES = 4 << 20
+"""About the size of the im2col matrix the convolutions make per chunk of samples: small enough to stay in
+cache between its making and the product that reads it, and never a matrix of the whole batch."""
 
 
-def _times_columns_transposed(g: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """g columns^T, as (columns g^T)^T: BLAS is many times slower on the first form, long and thin as it is."""
-    return (columns @ g.T).T
-
-
-def _per_group(matmul: Callable[[np.ndarray, np.ndarray], np.ndarray], a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``matmul(a[g], b[g])`` for each group g, one BLAS call each (numpy's stacked matmul is far slower)."""
-    if len(a) == 1:
-        return matmul(a[0], b[0])[None]
-    return np.stack([matmul(a_g, b_g) for a_g, b_g in zip(a, b)])
+def _chunks(n: int, channels: int, geo: Geometry, dtype: np.dtype) -> list[slice]:
+    """The batch of ``n`` samples in about equal chunks whose im2col matrices take at most CHUNK_BYTES each."""
+    per_sample = channels * math.prod(geo.kernel) * math.prod(geo.out_size) * np.dtype(dtype).itemsize
+    size = max(1, -(-n // max(1, -(-n * per_sample // CHUNK_BYTES))))
+    return [slice(start, min(n, start + size)) for start in range(0, n, size)]
 
 
 # -- checking arguments as PyTorch does ----------------------------------------------------------------
