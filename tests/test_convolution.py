@@ -10,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import autograd
+from autograd import convolution
 from tests.helpers import assert_close, compare, leaf, random_like, to_torch
 
 FAST = settings(max_examples=30, deadline=None)
@@ -97,6 +98,29 @@ def test_same_size_convolutions_and_their_gradients_match_torch(name, x_shape, w
         random_like(w_shape, 1),
         random_like((w_shape[1] if "transpose" in name else w_shape[0],), 2),
         torch_fn=lambda x, w, b: getattr(F, name)(x, w, b, **kwargs),
+    )
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 700])  # a sample a chunk, and chunks of a few samples
+@pytest.mark.parametrize("name", ["conv2d", "conv_transpose2d"])
+def test_convolutions_in_chunks_of_samples_match_torch(name, chunk_bytes, monkeypatch):
+    """Large batches are taken a chunk of samples at a time: small chunks here, and torch's results all the same."""
+    monkeypatch.setattr(convolution, "CHUNK_BYTES", chunk_bytes)
+    w_shape = (4, 3, 3, 2) if name == "conv_transpose2d" else (6, 2, 3, 2)
+    kwargs = {"stride": (2, 1), "padding": 1, "groups": 2}
+    for x_shape in ((5, 4, 6, 5), (5, 4, 4, 3)):
+        compare(
+            lambda x, w, b: getattr(autograd, name)(x, w, b, **kwargs),
+            random_like(x_shape),
+            random_like(w_shape, 1),
+            random_like((6,), 2),
+            torch_fn=lambda x, w, b: getattr(F, name)(x, w, b, **kwargs),
+        )
+    compare(  # same size: the flat copies
+        lambda x, w: getattr(autograd, name)(x, w, padding=1, groups=2),
+        random_like((5, 4, 3, 4)),
+        random_like(w_shape[:2] + (3, 3), 1),
+        torch_fn=lambda x, w: getattr(F, name)(x, w, padding=1, groups=2),
     )
 
 
