@@ -8,6 +8,7 @@ kernel of ones divided by the window's size, so it shares the convolution's back
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -256,7 +257,7 @@ def _tiled_max_pool(x: Tensor, kernel: tuple[int, ...]) -> Tensor:
 
 
 class TilePicks(NamedTuple):
-    """Per dim folded by a tiled max pool, last dim first: which of the ``kernel`` elements each max came from."""
+    """Per dim folded by a tiled max pool, the first first: which of the ``kernel`` elements each max came from."""
 
     kernel: tuple[int, ...]
     picks: list[np.ndarray]
@@ -275,8 +276,8 @@ def _tiles(x: np.ndarray, kernel: tuple[int, ...]) -> np.ndarray:
 
 
 def _kernel_axes(tiles: np.ndarray) -> range:
-    """The axes of ``tiles`` that run within a tile, the last first."""
-    return range(tiles.ndim - 1, 2, -2)
+    """The axes of ``tiles`` that run within a tile, the first first."""
+    return range(3, tiles.ndim, 2)
 
 
 def _part(a: np.ndarray, axis: int, j: int) -> np.ndarray:
@@ -285,46 +286,73 @@ def _part(a: np.ndarray, axis: int, j: int) -> np.ndarray:
 
 
 def _fold_max(tiles: np.ndarray, nan_aware: bool) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Each tile's max and, per kernel axis, which element it came from, chosen as PyTorch's loop does over
-    the tile in row-major order (take an element if it is > the max so far, or NaN): the first max, or the
-    last NaN. Folding the last dim first keeps that order, so it picks what the loop would.
-
-    Whole-array passes over views, each reading memory in order, as a window scan of k * k strided
-    passes or an argmax over small windows is several times slower; ``nan_aware`` adds a pass per element."""
-    best, picks = tiles, []
-    for axis in _kernel_axes(tiles):
-        parts = [_part(best, axis, j) for j in range(tiles.shape[axis])]
-        best, pick = parts[0], np.zeros_like(parts[0], dtype=np.min_scalar_type(-len(parts)))  # laid out as x
-        for j, part in enumerate(parts[1:], start=1):
-            take = part > best
-            if nan_aware:
-                take |= np.isnan(part)
-            np.maximum(pick, take * pick.dtype.type(j), out=pick)  # the last j taken (a masked write is far slower)
-            best = np.maximum(best, part)  # a NaN propagates
+    """Each tile's max and, per kernel axis, which element it came from: the one PyTorch's loop over the
+    tile in row-major order picks (taking an element if it is > the max so far, or NaN), that is the first
+    max, or the last NaN. Folded one dim at a time from the first, whose slices are the longest runs of
+    memory, so the fewest and fastest passes; a tie between elements of different rows then goes to the
+    one earlier in the tile, which ``position`` (over the dims folded so far) tells."""
+    best, position, picks = tiles, None, []
+    index_type = np.min_scalar_type(-math.prod(tiles.shape[3::2]))
+    axes = _kernel_axes(tiles)
+    for folded, axis in enumerate(axes):
+        k, axis = tiles.shape[axis], axis - folded  # each fold removes an axis before this one
+        values = [_part(best, axis, j) for j in range(k)]
+        positions = [None if position is None else _part(position, axis, j) for j in range(k)]
+        best, before, pick = values[0], positions[0], np.zeros_like(values[0], dtype=index_type)  # laid out as x
+        for j in range(1, k):
+            take = _takes(values[j], best, positions[j], before, nan_aware)
+            np.maximum(pick, take * index_type.type(j), out=pick)  # the last j taken (a masked write is far slower)
+            if before is not None and (j < k - 1 or folded < len(axes) - 1):  # read again
+                before = before + take * (positions[j] - before)
+            best = np.maximum(best, values[j])  # a NaN propagates
+        if folded < len(axes) - 1:
+            position = pick if before is None else before * index_type.type(k) + pick
         picks.append(pick)
     return best, picks
 
 
+def _takes(
+    value: np.ndarray, best: np.ndarray, position: np.ndarray | None, before: np.ndarray | None, nan_aware: bool
+) -> np.ndarray:
+    """Where ``value`` (further along the axis) replaces ``best`` in PyTorch's row-major loop: if greater, or
+    equal and earlier in the tile (its ``position`` over the dims folded before is less; a pass only where
+    ties are), or NaN and later."""
+    take = value > best
+    if position is not None:
+        ties = value == best
+        if ties.any():
+            take |= ties & (position < before)
+    if nan_aware:
+        later = True if position is None else position >= before
+        take |= np.isnan(value) & (~np.isnan(best) | later)
+    return take
+
+
 def _tiled_scatter(g: Tensor, tile_picks: TilePicks, like: np.ndarray) -> Tensor:
     """Zeros shaped and laid out as ``like`` (the pool's input), with each g[n, c, p] where tile p of plane
-    (n, c) picked its max: spread back one kernel axis at a time, g times a mask of the picks (0 * g is 0
-    as g is finite; else a select)."""
+    (n, c) picked its max: spread back one kernel axis at a time, the last folded first, as g times a mask
+    of the picks (0 * g is 0 as g is finite; else a select)."""
     kernel, picks = tile_picks
     whole = all(n % k == 0 for n, k in zip(like.shape[2:], kernel))
     grad = (np.empty_like if whole else np.zeros_like)(like, dtype=g.dtype)
     tiles = _tiles(grad, kernel)
     finite = bool(np.isfinite(g.data).all())
-    spread, axes = g.data, list(reversed(_kernel_axes(tiles)))
-    for done, (axis, pick) in enumerate(zip(axes, reversed(picks)), start=1):
-        later = (slice(None),) * axis + tuple(0 if a in axes[done:] else slice(None) for a in range(axis, tiles.ndim))
-        target = tiles if done == len(axes) else np.empty_like(tiles[later])
-        for j in range(tiles.shape[axis]):
+    spread = g.data
+    for folded in reversed(range(len(picks))):
+        target = tiles if folded == 0 else np.empty_like(_after_folding(tiles, folded))
+        axis = _kernel_axes(tiles)[folded] - folded
+        for j in range(tiles.shape[axis + folded]):
             if finite:
-                np.multiply(spread, pick == j, out=_part(target, axis, j))
+                np.multiply(spread, picks[folded] == j, out=_part(target, axis, j))
             else:
-                _part(target, axis, j)[...] = np.where(pick == j, spread, 0)
+                _part(target, axis, j)[...] = np.where(picks[folded] == j, spread, 0)
         spread = target
     return record(grad, (g,), _tiled_scatter_backward, tile_picks)
+
+
+def _after_folding(tiles: np.ndarray, folded: int) -> np.ndarray:
+    """A view of ``tiles`` with its first ``folded`` kernel axes taken at 0: the shape the fold has after them."""
+    return tiles[tuple(0 if a in _kernel_axes(tiles)[:folded] else slice(None) for a in range(tiles.ndim))]
 
 
 @rule_for("max_pool_backward")
@@ -334,9 +362,10 @@ def _tiled_scatter_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # the adj
 
 def _tiled_gather(x: Tensor, tile_picks: TilePicks) -> Tensor:
     """The tiled max pool's forward, given its picks: the element each tile picked, one kernel axis at a time."""
-    best = _tiles(x.data, tile_picks.kernel)
-    for axis, pick in zip(_kernel_axes(best), tile_picks.picks):
-        parts = [_part(best, axis, j) for j in range(best.shape[axis])]
+    tiles = _tiles(x.data, tile_picks.kernel)
+    best = tiles
+    for folded, (axis, pick) in enumerate(zip(_kernel_axes(tiles), tile_picks.picks)):
+        parts = [_part(best, axis - folded, j) for j in range(tiles.shape[axis])]
         best = parts[0].copy()
         for j, part in enumerate(parts[1:], start=1):
             np.copyto(best, part, where=pick == j)
