@@ -326,10 +326,9 @@ def im2col(x: np.ndarray, geo: Geometry) -> np.ndarray:
     planes = _planes(x.swapaxes(0, 1), flat)
     columns = np.empty((c, math.prod(geo.kernel), n, *geo.out_size), dtype=x.dtype)
     for k, offset in enumerate(np.ndindex(*geo.kernel)):
-        block = columns[:, k]  # (C, N, *out)
         to, source = _reads(offset, geo, n, flat)
-        _planes(block, flat)[(slice(None), *to)] = planes[(slice(None), *source)]
-        _zero_padding_reads(block, offset, geo)
+        _planes(columns[:, k], flat)[(slice(None), *to)] = planes[(slice(None), *source)]
+    _zero_padding_reads(columns, geo)
     return columns.reshape(geo.groups, c // geo.groups * math.prod(geo.kernel), -1)
 
 
@@ -339,11 +338,10 @@ def col2im(columns: np.ndarray, planes: np.ndarray, geo: Geometry) -> None:
     c, n = planes.shape[:2]
     flat = _same_size(geo)
     columns = columns.reshape(c, math.prod(geo.kernel), n, *geo.out_size)
+    _zero_padding_reads(columns, geo)
     for k, offset in enumerate(np.ndindex(*geo.kernel)):
-        block = columns[:, k]
-        _zero_padding_reads(block, offset, geo)
         to, source = _reads(offset, geo, n, flat)
-        _planes(planes, flat)[(slice(None), *source)] += _planes(block, flat)[(slice(None), *to)]
+        _planes(planes, flat)[(slice(None), *source)] += _planes(columns[:, k], flat)[(slice(None), *to)]
 
 
 def _same_size(geo: Geometry) -> bool:
@@ -374,27 +372,39 @@ def _reads(offset: tuple[int, ...], geo: Geometry, n: int, flat: bool) -> tuple[
     return (slice(first, end),), (slice(first + shift, end + shift),)
 
 
-def _zero_padding_reads(block: np.ndarray, offset: tuple[int, ...], geo: Geometry) -> None:
-    """Zero the entries of one offset's (C, N, *out) block whose window reads the padding there."""
-    for axis, (inside, out) in enumerate(zip(_overlap(offset, geo)[0], geo.out_size), start=2):
-        if inside.start > 0:
-            block[(slice(None),) * axis + (slice(None, inside.start),)] = 0
-        if inside.stop < out:
-            block[(slice(None),) * axis + (slice(inside.stop, None),)] = 0
+def _zero_padding_reads(columns: np.ndarray, geo: Geometry) -> None:
+    """Zero the entries of the (C, K, N, *out) columns whose window reads the padding: per dim and kernel
+    index along it, the output positions before and after those that read inside the input (one
+    assignment each, for all the kernel offsets with that index)."""
+    dims = len(geo.kernel)
+    blocks = columns.reshape(columns.shape[0], *geo.kernel, *columns.shape[2:])  # (C, *kernel, N, *out)
+    for d, k in enumerate(geo.kernel):
+        for q in range(k):
+            inside = _inside(q, d, geo)[0]
+            for outside in (slice(0, inside.start), slice(inside.stop, geo.out_size[d])):
+                if outside.start < outside.stop:
+                    at = [slice(None)] * blocks.ndim
+                    at[1 + d], at[2 + dims + d] = q, outside
+                    blocks[tuple(at)] = 0
+
+
+def _overlap(offset: tuple[int, ...], geo: Geometry) -> tuple[tuple[slice, ...], tuple[slice, ...]]:
+    """For one kernel offset: per spatial dim, the output positions whose window reads inside the input
+    there, and the input positions they read (``_inside``)."""
+    outs, ins = zip(*(_inside(q, d, geo) for d, q in enumerate(offset)))
+    return outs, ins
 
 
 @functools.cache
-def _overlap(offset: tuple[int, ...], geo: Geometry) -> tuple[tuple[slice, ...], tuple[slice, ...]]:
-    """For one kernel offset q: the output positions p whose window reads inside the input there, and the
-    input positions they read, i = p s + q d - lo (per spatial dim; empty slices if none does)."""
-    outs, ins = [], []
-    for q, size, out, s, d, (lo, _) in zip(offset, geo.in_size, geo.out_size, geo.stride, geo.dilation, geo.padding):
-        shift = q * d - lo  # the input position that output position 0 reads
-        first, last = max(0, -(shift // s)), min(out - 1, (size - 1 - shift) // s)
-        inside = last >= first  # else every window reads the padding there
-        outs.append(slice(first, last + 1) if inside else slice(0, 0))
-        ins.append(slice(first * s + shift, last * s + shift + 1, s) if inside else slice(0, 0))
-    return tuple(outs), tuple(ins)
+def _inside(q: int, d: int, geo: Geometry) -> tuple[slice, slice]:
+    """For kernel index q along spatial dim d: the output positions p whose window reads inside the input
+    there, and the input positions they read, i = p s + q dilation - lo (empty slices if none does)."""
+    size, out, s, dilation, (lo, _) = geo.in_size[d], geo.out_size[d], geo.stride[d], geo.dilation[d], geo.padding[d]
+    shift = q * dilation - lo  # the input position that output position 0 reads
+    first, last = max(0, -(shift // s)), min(out - 1, (size - 1 - shift) // s)
+    if last < first:  # every window reads the padding there
+        return slice(0, 0), slice(0, 0)
+    return slice(first, last + 1), slice(first * s + shift, last * s + shift + 1, s)
 
 
 def flat_steps(size: Sequence[int]) -> list[int]:
