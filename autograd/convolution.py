@@ -236,22 +236,15 @@ def _convolution_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, ...]:
     # dy = dx (*) w + x (*) dw + db: the adjoints in x and w, and g summed over all but the channels
     x, w = out._inputs[:2]
     geo = out._ctx
-    gx = convolution_transpose(g, w, None, geo) if x.requires_grad else None
-    gw = convolution_weight(x, g, geo) if w.requires_grad else None
+    gx, gw = _adjoints(g.data, w.data if x.requires_grad else None, x.data if w.requires_grad else None, geo)
+    gx = None if gx is None else record(gx, (g, w), _convolution_transpose_backward, geo)
+    gw = None if gw is None else record(gw, (x, g), _convolution_weight_backward, geo)
     return (gx, gw) + _bias_gradient(out, g)
 
 
 def convolution_transpose(g: Tensor, w: Tensor, b: Tensor | None, geo: Geometry) -> Tensor:
     """The adjoint of ``convolution(., w)`` (+ b): the weights times g's matrix, folded back (col2im)."""
-    n, groups = g.shape[0], geo.groups
-    weights_transposed = _weight_matrix(w.data, groups).transpose(0, 2, 1)  # (G, C / G * K, O / G)
-    x = np.zeros((w.shape[1] * groups, n, *geo.in_size), dtype=g.dtype)  # channel-major
-    for chunk in _chunks(n, x.shape[0], geo, g.dtype):
-        width = (chunk.stop - chunk.start) * math.prod(geo.out_size)
-        columns = np.empty((groups, weights_transposed.shape[1], width), dtype=g.dtype)
-        _per_group(np.matmul, weights_transposed, _matrix(g.data[chunk].swapaxes(0, 1), groups), columns)
-        col2im(columns, x[:, chunk], geo)
-    x = x.swapaxes(0, 1)
+    x = _adjoints(g.data, w.data, None, geo)[0]
     if b is not None:
         x += b.data.reshape((-1,) + (1,) * len(geo.kernel))
     return record(x, (g, w) if b is None else (g, w, b), _convolution_transpose_backward, geo)
@@ -268,17 +261,8 @@ def _convolution_transpose_backward(out: Tensor, g: Tensor) -> tuple[Tensor | No
 
 
 def convolution_weight(x: Tensor, g: Tensor, geo: Geometry) -> Tensor:
-    """The adjoint of ``convolution(x, .)``: x's windows correlated with g, summed over chunks of samples.
-    Each chunk's product is formed as columns g^T: BLAS is many times slower on g columns^T, long and thin."""
-    groups = geo.groups
-    total = np.zeros((groups, x.shape[1] // groups * math.prod(geo.kernel), g.shape[1] // groups), dtype=x.dtype)
-    part = np.empty_like(total)
-    for chunk in _chunks(x.shape[0], x.shape[1], geo, x.dtype):
-        g_transposed = _matrix(g.data[chunk].swapaxes(0, 1), groups).transpose(0, 2, 1)
-        _per_group(np.matmul, im2col(x.data[chunk], geo), g_transposed, part)
-        total += part
-    w = total.transpose(0, 2, 1).reshape(g.shape[1], x.shape[1] // groups, *geo.kernel)
-    return record(w, (x, g), _convolution_weight_backward, geo)
+    """The adjoint of ``convolution(x, .)``: x's windows correlated with g."""
+    return record(_adjoints(g.data, None, x.data, geo)[1], (x, g), _convolution_weight_backward, geo)
 
 
 @rule_for("convolution_weight", saves=(0, 1))
@@ -289,6 +273,32 @@ def _convolution_weight_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None,
     gx = convolution_transpose(y, g, None, geo) if x.requires_grad else None
     gy = convolution(x, g, None, geo) if y.requires_grad else None
     return gx, gy
+
+
+def _adjoints(
+    g: np.ndarray, w: np.ndarray | None, x: np.ndarray | None, geo: Geometry
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The convolution's two adjoints applied to g, in one sweep over chunks of samples (each chunk of g
+    read while in cache): with ``w``, the input's gradient (w^T g folded back by col2im, channel-major);
+    with ``x``, the weight's (x's columns times g^T, summed over the chunks: BLAS is many times slower on
+    g columns^T, long and thin as it is)."""
+    n, groups, kernel = g.shape[0], geo.groups, math.prod(geo.kernel)
+    in_channels = w.shape[1] * groups if w is not None else x.shape[1]
+    gx = None if w is None else np.zeros((in_channels, n, *geo.in_size), dtype=g.dtype)
+    gw = None if x is None else np.zeros((groups, in_channels // groups * kernel, g.shape[1] // groups), g.dtype)
+    part = None if x is None else np.empty_like(gw)
+    for chunk in _chunks(n, in_channels, geo, g.dtype):
+        g_matrix = _matrix(g[chunk].swapaxes(0, 1), groups)
+        if x is not None:
+            _per_group(np.matmul, im2col(x[chunk], geo), g_matrix.transpose(0, 2, 1), part)
+            gw += part
+        if w is not None:
+            columns = np.empty((groups, in_channels // groups * kernel, g_matrix.shape[2]), dtype=g.dtype)
+            _per_group(np.matmul, _weight_matrix(w, groups).transpose(0, 2, 1), g_matrix, columns)
+            col2im(columns, gx[:, chunk], geo)
+    gx = None if gx is None else gx.swapaxes(0, 1)
+    gw = None if gw is None else gw.transpose(0, 2, 1).reshape(g.shape[1], in_channels // groups, *geo.kernel)
+    return gx, gw
 
 
 def _bias_gradient(out: Tensor, g: Tensor) -> tuple[Tensor | None, ...]:
