@@ -14,14 +14,16 @@ the convolution whose output has the shape of its input.
 
 Matrices run over output positions in (channel, sample, position) order, so results come out as
 channel-major memory behind the usual (sample, channel, ...) shape: the next layer's im2col reads it
-along its rows, and the gradient that comes back is laid out as the matrix product wants it.
+along its rows, and the gradient that comes back is laid out as the matrix product wants it. The batch
+is taken a chunk of samples at a time (``CHUNK_BYTES``), so that each im2col matrix is still in cache
+when its product reads it.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -224,7 +226,7 @@ def convolution(x: Tensor, w: Tensor, b: Tensor | None, geo: Geometry) -> Tensor
     n, groups = x.shape[0], geo.groups
     y = np.empty((w.shape[0], n, *geo.out_size), dtype=x.dtype)  # channel-major, as the matrices are
     for chunk in _chunks(n, x.shape[1], geo, x.dtype):
-        _per_group(np.matmul, _weight_matrix(w.data, groups), im2col(x.data[chunk], geo), _matrix(y[:, chunk], groups))
+        _per_group(_weight_matrix(w.data, groups), im2col(x.data[chunk], geo), _matrix(y[:, chunk], groups))
     y = y.swapaxes(0, 1)
     if b is not None:
         y += b.data.reshape((-1,) + (1,) * len(geo.kernel))
@@ -290,11 +292,11 @@ def _adjoints(
     for chunk in _chunks(n, in_channels, geo, g.dtype):
         g_matrix = _matrix(g[chunk].swapaxes(0, 1), groups)
         if x is not None:
-            _per_group(np.matmul, im2col(x[chunk], geo), g_matrix.transpose(0, 2, 1), part)
+            _per_group(im2col(x[chunk], geo), g_matrix.transpose(0, 2, 1), part)
             gw += part
         if w is not None:
             columns = np.empty((groups, in_channels // groups * kernel, g_matrix.shape[2]), dtype=g.dtype)
-            _per_group(np.matmul, _weight_matrix(w, groups).transpose(0, 2, 1), g_matrix, columns)
+            _per_group(_weight_matrix(w, groups).transpose(0, 2, 1), g_matrix, columns)
             col2im(columns, gx[:, chunk], geo)
     gx = None if gx is None else gx.swapaxes(0, 1)
     gw = None if gw is None else gw.transpose(0, 2, 1).reshape(g.shape[1], in_channels // groups, *geo.kernel)
@@ -432,10 +434,10 @@ def _matrix(planes: np.ndarray, groups: int) -> np.ndarray:
     return planes.reshape(groups, planes.shape[0] // groups, -1)
 
 
-def _per_group(matmul: Callable[..., np.ndarray], a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
-    """out[g] = ``matmul(a[g], b[g])`` for each group g, one BLAS call each (numpy's stacked matmul is far slower)."""
+def _per_group(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """out[g] = a[g] b[g] for each group g, one BLAS call each (numpy's stacked matmul is far slower)."""
     for a_g, b_g, out_g in zip(a, b, out):
-        matmul(a_g, b_g, out=out_g)
+        np.matmul(a_g, b_g, out=out_g)
 
 
 CHUNK_BYTES = 4 << 20

@@ -2,8 +2,9 @@
 adaptive average that picks the windows from the output size wanted. ``max_pool*d`` and
 ``avg_pool*d`` take PyTorch's arguments (``ceil_mode``, ``count_include_pad``, ...).
 
-The max sends each window's gradient to the element it picked; the average is a convolution by a
-kernel of ones divided by the window's size, so it shares the convolution's backward rules.
+The max sends each window's gradient to the element it picked; windows that tile the input (kernel =
+stride, no padding: the common case) take a faster path to the same picks. The average is a convolution
+by a kernel of ones divided by the window's size, so it shares the convolution's backward rules.
 """
 
 from __future__ import annotations
