@@ -10,7 +10,6 @@ Value parameters, which hold Python floats, are gathered into one float64 array 
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +17,7 @@ import numpy as np
 
 import autograd
 from autograd import Value
+from nn.optim import lr_scheduler as lr_scheduler  # torch.optim.lr_scheduler
 
 
 class Optimizer:
@@ -261,8 +261,3 @@ def _flush_subnormals(magnitude: np.ndarray, x: np.ndarray, mask: np.ndarray) ->
     """Set x to 0 where ``magnitude`` (|x|) is below the smallest normal number, in place."""
     np.less(magnitude, np.finfo(x.dtype).tiny, out=mask)
     np.copyto(x, 0, where=mask)
-
-
-from nn import lr_scheduler  # noqa: E402  (it refers to Optimizer, defined above)
-
-sys.modules[__name__ + ".lr_scheduler"] = lr_scheduler  # so that `from nn.optim.lr_scheduler import StepLR` works
