@@ -14,13 +14,16 @@ the convolution whose output has the shape of its input.
 
 Matrices run over output positions in (channel, sample, position) order, so results come out as
 channel-major memory behind the usual (sample, channel, ...) shape: the next layer's im2col reads it
-along its rows, and the gradient that comes back is laid out as the matrix product wants it.
+along its rows, and the gradient that comes back is laid out as the matrix product wants it. The batch
+is taken a chunk of samples at a time (``CHUNK_BYTES``), so that each im2col matrix is still in cache
+when its product reads it.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -219,30 +222,31 @@ def _conv_transpose(
 
 # -- the op and its two adjoints --------------------------------------------------------------------
 def convolution(x: Tensor, w: Tensor, b: Tensor | None, geo: Geometry) -> Tensor:
-    """x (*) w + b: each group's weight matrix times its im2col matrix."""
-    columns = im2col(x.data, geo)
-    y = _per_group(np.matmul, _weight_matrix(w.data, geo.groups), columns)  # (G, O / G, N L)
-    y = _from_matrix(y, x.shape[0], geo.out_size)
+    """x (*) w + b: each group's weight matrix times its im2col matrix, a chunk of samples at a time."""
+    n, groups = x.shape[0], geo.groups
+    y = np.empty((w.shape[0], n, *geo.out_size), dtype=x.dtype)  # channel-major, as the matrices are
+    for chunk in _chunks(n, x.shape[1], geo, x.dtype):
+        _per_group(_weight_matrix(w.data, groups), im2col(x.data[chunk], geo), _matrix(y[:, chunk], groups))
+    y = y.swapaxes(0, 1)
     if b is not None:
         y += b.data.reshape((-1,) + (1,) * len(geo.kernel))
-    keep = columns if w.requires_grad else None  # the weight's gradient reads them again
-    return record(y, (x, w) if b is None else (x, w, b), _convolution_backward, (geo, keep))
+    return record(y, (x, w) if b is None else (x, w, b), _convolution_backward, geo)
 
 
 @rule_for("convolution", saves=(0, 1))
 def _convolution_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None, ...]:
     # dy = dx (*) w + x (*) dw + db: the adjoints in x and w, and g summed over all but the channels
     x, w = out._inputs[:2]
-    geo, columns = out._ctx
-    gx = convolution_transpose(g, w, None, geo) if x.requires_grad else None
-    gw = convolution_weight(x, g, geo, columns) if w.requires_grad else None
+    geo = out._ctx
+    gx, gw = _adjoints(g.data, w.data if x.requires_grad else None, x.data if w.requires_grad else None, geo)
+    gx = None if gx is None else record(gx, (g, w), _convolution_transpose_backward, geo)
+    gw = None if gw is None else record(gw, (x, g), _convolution_weight_backward, geo)
     return (gx, gw) + _bias_gradient(out, g)
 
 
 def convolution_transpose(g: Tensor, w: Tensor, b: Tensor | None, geo: Geometry) -> Tensor:
-    """The adjoint of ``convolution(., w)`` (+ b): g's matrix times the weights, folded back (col2im)."""
-    columns = _per_group(_weights_transposed_times, _weight_matrix(w.data, geo.groups), _to_matrix(g.data, geo.groups))
-    x = col2im(columns, g.shape[0], geo)
+    """The adjoint of ``convolution(., w)`` (+ b): the weights times g's matrix, folded back (col2im)."""
+    x = _adjoints(g.data, w.data, None, geo)[0]
     if b is not None:
         x += b.data.reshape((-1,) + (1,) * len(geo.kernel))
     return record(x, (g, w) if b is None else (g, w, b), _convolution_transpose_backward, geo)
@@ -258,12 +262,9 @@ def _convolution_transpose_backward(out: Tensor, g: Tensor) -> tuple[Tensor | No
     return (ga, gw) + _bias_gradient(out, g)
 
 
-def convolution_weight(x: Tensor, g: Tensor, geo: Geometry, columns: np.ndarray | None = None) -> Tensor:
-    """The adjoint of ``convolution(x, .)``: x's windows correlated with g; ``columns``: x's im2col, if at hand."""
-    columns = im2col(x.data, geo) if columns is None else columns
-    w = _per_group(_times_columns_transposed, _to_matrix(g.data, geo.groups), columns)
-    w = w.reshape(g.shape[1], x.shape[1] // geo.groups, *geo.kernel)
-    return record(w, (x, g), _convolution_weight_backward, geo)
+def convolution_weight(x: Tensor, g: Tensor, geo: Geometry) -> Tensor:
+    """The adjoint of ``convolution(x, .)``: x's windows correlated with g."""
+    return record(_adjoints(g.data, None, x.data, geo)[1], (x, g), _convolution_weight_backward, geo)
 
 
 @rule_for("convolution_weight", saves=(0, 1))
@@ -274,6 +275,32 @@ def _convolution_weight_backward(out: Tensor, g: Tensor) -> tuple[Tensor | None,
     gx = convolution_transpose(y, g, None, geo) if x.requires_grad else None
     gy = convolution(x, g, None, geo) if y.requires_grad else None
     return gx, gy
+
+
+def _adjoints(
+    g: np.ndarray, w: np.ndarray | None, x: np.ndarray | None, geo: Geometry
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The convolution's two adjoints applied to g, in one sweep over chunks of samples (each chunk of g
+    read while in cache): with ``w``, the input's gradient (w^T g folded back by col2im, channel-major);
+    with ``x``, the weight's (x's columns times g^T, summed over the chunks: BLAS is many times slower on
+    g columns^T, long and thin as it is)."""
+    n, groups, kernel = g.shape[0], geo.groups, math.prod(geo.kernel)
+    in_channels = w.shape[1] * groups if w is not None else x.shape[1]
+    gx = None if w is None else np.zeros((in_channels, n, *geo.in_size), dtype=g.dtype)
+    gw = None if x is None else np.zeros((groups, in_channels // groups * kernel, g.shape[1] // groups), g.dtype)
+    part = None if x is None else np.empty_like(gw)
+    for chunk in _chunks(n, in_channels, geo, g.dtype):
+        g_matrix = _matrix(g[chunk].swapaxes(0, 1), groups)
+        if x is not None:
+            _per_group(im2col(x[chunk], geo), g_matrix.transpose(0, 2, 1), part)
+            gw += part
+        if w is not None:
+            columns = np.empty((groups, in_channels // groups * kernel, g_matrix.shape[2]), dtype=g.dtype)
+            _per_group(_weight_matrix(w, groups).transpose(0, 2, 1), g_matrix, columns)
+            col2im(columns, gx[:, chunk], geo)
+    gx = None if gx is None else gx.swapaxes(0, 1)
+    gw = None if gw is None else gw.transpose(0, 2, 1).reshape(g.shape[1], in_channels // groups, *geo.kernel)
+    return gx, gw
 
 
 def _bias_gradient(out: Tensor, g: Tensor) -> tuple[Tensor | None, ...]:
@@ -302,29 +329,99 @@ def pad(x: np.ndarray, padding: Sequence[tuple[int, int]], value: float = 0.0) -
 
 def im2col(x: np.ndarray, geo: Geometry) -> np.ndarray:
     """The (G, C/G * K, N * L) matrices of x's windows: a column per (sample, output position), a
-    row per (channel, kernel offset), for each of G groups; K and L count kernel and output positions."""
+    row per (channel, kernel offset), for each of G groups; K and L count kernel and output positions.
+
+    Built one kernel offset at a time, each a block copy of the input positions it reads (zero where it
+    reads the padding), from x's channel-major memory: no padded copy of x, and reads in memory order."""
     n, c = x.shape[:2]
+    flat = _same_size(geo)
+    planes = _planes(x.swapaxes(0, 1), flat)
+    columns = np.empty((c, math.prod(geo.kernel), n, *geo.out_size), dtype=x.dtype)
+    for k, offset in enumerate(np.ndindex(*geo.kernel)):
+        to, source = _reads(offset, geo, n, flat)
+        _planes(columns[:, k], flat)[(slice(None), *to)] = planes[(slice(None), *source)]
+    _zero_padding_reads(columns, geo)
+    return columns.reshape(geo.groups, c // geo.groups * math.prod(geo.kernel), -1)
+
+
+def col2im(columns: np.ndarray, planes: np.ndarray, geo: Geometry) -> None:
+    """The adjoint of im2col: each kernel offset's block added back to the input positions it was read
+    from, in ``planes`` (C, N, *in). ``columns`` is used up: its entries that read the padding are zeroed."""
+    c, n = planes.shape[:2]
+    flat = _same_size(geo)
+    columns = columns.reshape(c, math.prod(geo.kernel), n, *geo.out_size)
+    _zero_padding_reads(columns, geo)
+    for k, offset in enumerate(np.ndindex(*geo.kernel)):
+        to, source = _reads(offset, geo, n, flat)
+        _planes(planes, flat)[(slice(None), *source)] += _planes(columns[:, k], flat)[(slice(None), *to)]
+
+
+def _same_size(geo: Geometry) -> bool:
+    """Whether the output has the input's size at stride 1 (3 x 3 with padding 1, 'same'): then one kernel
+    offset reads the input at one shift of its flattened (N, *spatial) positions, so its block copy is one
+    long run per channel, many times faster than runs of a row each."""
+    return geo.out_size == geo.in_size and all(s == 1 for s in geo.stride)
+
+
+def _planes(a: np.ndarray, flat: bool) -> np.ndarray:
+    """(C, N, *spatial), or with ``flat`` (C, N * L): a view if ``a`` is contiguous past its first dim."""
+    return a.reshape(a.shape[0], -1) if flat else a
+
+
+@functools.lru_cache(maxsize=1024)
+def _reads(offset: tuple[int, ...], geo: Geometry, n: int, flat: bool) -> tuple[tuple[slice, ...], tuple[slice, ...]]:
+    """For one kernel offset: the output positions whose window reads inside the input there and the input
+    positions they read, per (N, *spatial) dim; with ``flat``, over N * L at one shift, where the reads past
+    a row's or sample's end stand for padding reads (zeroed by ``_zero_padding_reads``)."""
+    if not flat:
+        outs, ins = _overlap(offset, geo)
+        return (slice(None), *outs), (slice(None), *ins)
+    steps = flat_steps(geo.in_size)
+    shift = sum((q * d - lo) * step for q, d, (lo, _), step in zip(offset, geo.dilation, geo.padding, steps))
+    total = n * math.prod(geo.in_size)
+    first = max(0, -shift)
+    end = max(first, min(total, total - shift))  # first: none, if the shift reaches past every position
+    return (slice(first, end),), (slice(first + shift, end + shift),)
+
+
+def _zero_padding_reads(columns: np.ndarray, geo: Geometry) -> None:
+    """Zero the entries of the (C, K, N, *out) columns whose window reads the padding: per dim and kernel
+    index along it, the output positions before and after those that read inside the input (one
+    assignment each, for all the kernel offsets with that index)."""
     dims = len(geo.kernel)
-    view = windows(pad(x, geo.padding), geo).reshape(n, geo.groups, c // geo.groups, *geo.out_size, *geo.kernel)
-    order = (1, 2, *range(3 + dims, 3 + 2 * dims), 0, *range(3, 3 + dims))  # G, C/G, kernel, N, out
-    return view.transpose(order).reshape(geo.groups, c // geo.groups * math.prod(geo.kernel), -1)
+    blocks = columns.reshape(columns.shape[0], *geo.kernel, *columns.shape[2:])  # (C, *kernel, N, *out)
+    for d, k in enumerate(geo.kernel):
+        for q in range(k):
+            inside = _inside(q, d, geo)[0]
+            for outside in (slice(0, inside.start), slice(inside.stop, geo.out_size[d])):
+                if outside.start < outside.stop:
+                    at = [slice(None)] * blocks.ndim
+                    at[1 + d], at[2 + dims + d] = q, outside
+                    blocks[tuple(at)] = 0
 
 
-def col2im(columns: np.ndarray, n: int, geo: Geometry) -> np.ndarray:
-    """The adjoint of im2col: each column's entries added back where they were read from, padding cut."""
-    groups, rows, _ = columns.shape
-    c = groups * rows // math.prod(geo.kernel)
-    columns = columns.reshape(c, *geo.kernel, n, *geo.out_size)
-    padded_size = tuple(size + lo + hi for size, (lo, hi) in zip(geo.in_size, geo.padding))
-    padded = np.zeros((c, n, *padded_size), dtype=columns.dtype)  # channel-major, as the matrices are
-    for offset in np.ndindex(*geo.kernel):
-        reach = tuple(
-            slice(q * d, q * d + s * (m - 1) + 1, s)
-            for q, d, s, m in zip(offset, geo.dilation, geo.stride, geo.out_size)
-        )
-        padded[(slice(None), slice(None), *reach)] += columns[(slice(None), *offset)]
-    inner = tuple(slice(lo, lo + size) for size, (lo, _) in zip(geo.in_size, geo.padding))
-    return padded[(slice(None), slice(None), *inner)].swapaxes(0, 1)
+def _overlap(offset: tuple[int, ...], geo: Geometry) -> tuple[tuple[slice, ...], tuple[slice, ...]]:
+    """For one kernel offset: per spatial dim, the output positions whose window reads inside the input
+    there, and the input positions they read (``_inside``)."""
+    outs, ins = zip(*(_inside(q, d, geo) for d, q in enumerate(offset)))
+    return outs, ins
+
+
+@functools.cache
+def _inside(q: int, d: int, geo: Geometry) -> tuple[slice, slice]:
+    """For kernel index q along spatial dim d: the output positions p whose window reads inside the input
+    there, and the input positions they read, i = p s + q dilation - lo (empty slices if none does)."""
+    size, out, s, dilation, (lo, _) = geo.in_size[d], geo.out_size[d], geo.stride[d], geo.dilation[d], geo.padding[d]
+    shift = q * dilation - lo  # the input position that output position 0 reads
+    first, last = max(0, -(shift // s)), min(out - 1, (size - 1 - shift) // s)
+    if last < first:  # every window reads the padding there
+        return slice(0, 0), slice(0, 0)
+    return slice(first, last + 1), slice(first * s + shift, last * s + shift + 1, s)
+
+
+def flat_steps(size: Sequence[int]) -> list[int]:
+    """How far one step along each dim moves in the flattened dims (C-order strides, in elements)."""
+    return [math.prod(size[i + 1 :]) for i in range(len(size))]
 
 
 def _weight_matrix(w: np.ndarray, groups: int) -> np.ndarray:
@@ -332,31 +429,27 @@ def _weight_matrix(w: np.ndarray, groups: int) -> np.ndarray:
     return w.reshape(groups, w.shape[0] // groups, -1)
 
 
-def _to_matrix(y: np.ndarray, groups: int) -> np.ndarray:
-    """(N, O, *out) -> (G, O / G, N * L), the layout ``convolution`` computes its output in."""
-    return y.swapaxes(0, 1).reshape(groups, y.shape[1] // groups, -1)
+def _matrix(planes: np.ndarray, groups: int) -> np.ndarray:
+    """(C, N, *spatial) -> (G, C / G, N * L): a view where the samples are contiguous, as a chunk's are."""
+    return planes.reshape(groups, planes.shape[0] // groups, -1)
 
 
-def _from_matrix(y: np.ndarray, n: int, out_size: tuple[int, ...]) -> np.ndarray:
-    """(G, O / G, N * L) -> (N, O, *out): a view, channel-major in memory."""
-    return y.reshape(-1, n, *out_size).swapaxes(0, 1)
+def _per_group(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """out[g] = a[g] b[g] for each group g, one BLAS call each (numpy's stacked matmul is far slower)."""
+    for a_g, b_g, out_g in zip(a, b, out):
+        np.matmul(a_g, b_g, out=out_g)
 
 
-def _weights_transposed_times(w: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """w^T g: the columns of the input's gradient."""
-    return w.T @ g
+CHUNK_BYTES = 4 << 20
+"""About the size of the im2col matrix the convolutions make per chunk of samples: small enough to stay in
+cache between its making and the product that reads it, and never a matrix of the whole batch."""
 
 
-def _times_columns_transposed(g: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """g columns^T, as (columns g^T)^T: BLAS is many times slower on the first form, long and thin as it is."""
-    return (columns @ g.T).T
-
-
-def _per_group(matmul: Callable[[np.ndarray, np.ndarray], np.ndarray], a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``matmul(a[g], b[g])`` for each group g, one BLAS call each (numpy's stacked matmul is far slower)."""
-    if len(a) == 1:
-        return matmul(a[0], b[0])[None]
-    return np.stack([matmul(a_g, b_g) for a_g, b_g in zip(a, b)])
+def _chunks(n: int, channels: int, geo: Geometry, dtype: np.dtype) -> list[slice]:
+    """The batch of ``n`` samples in about equal chunks whose im2col matrices take at most CHUNK_BYTES each."""
+    per_sample = channels * math.prod(geo.kernel) * math.prod(geo.out_size) * np.dtype(dtype).itemsize
+    size = max(1, -(-n // max(1, -(-n * per_sample // CHUNK_BYTES))))
+    return [slice(start, min(n, start + size)) for start in range(0, n, size)]
 
 
 # -- checking arguments as PyTorch does ----------------------------------------------------------------

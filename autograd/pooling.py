@@ -2,8 +2,9 @@
 adaptive average that picks the windows from the output size wanted. ``max_pool*d`` and
 ``avg_pool*d`` take PyTorch's arguments (``ceil_mode``, ``count_include_pad``, ...).
 
-The max sends each window's gradient to the element it picked; the average is a convolution by a
-kernel of ones divided by the window's size, so it shares the convolution's backward rules.
+The max sends each window's gradient to the element it picked; windows that tile the input (kernel =
+stride, no padding: the common case) take a faster path to the same picks. The average is a convolution
+by a kernel of ones divided by the window's size, so it shares the convolution's backward rules.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from autograd.convolution import Geometry, Size, batched, convolution, geometry, pad, sizes, windows
+from autograd.convolution import Geometry, Size, batched, convolution, flat_steps, geometry, pad, sizes, windows
 from autograd.graph import rule_for
 from autograd.tensor import leaf, record
 
@@ -127,6 +128,9 @@ def _max_pool(
 ) -> Tensor | tuple[Tensor, Tensor]:
     x, unbatched = batched(op, dims, x)
     geo = _pool_geometry(op, x.shape, kernel_size, stride, padding, dilation, ceil_mode)
+    if not return_indices and _tiles_the_input(geo):
+        y = _tiled_max_pool(x, geo.kernel)
+        return y.squeeze(0) if unbatched else y
     values, picked = _window_max(windows(pad(x.data, geo.padding, -np.inf), geo), geo, bool(np.isnan(x.data).any()))
     index = _kernel_offsets(geo)[picked]
     index += _window_starts(geo)
@@ -187,7 +191,7 @@ def _first_inside(geo: Geometry) -> np.ndarray:
 
 def _window_starts(geo: Geometry) -> np.ndarray:
     """Where each window starts in the input's flattened spatial dims (negative inside the padding)."""
-    steps = _flat_steps(geo.in_size)
+    steps = flat_steps(geo.in_size)
     starts = [
         (np.arange(n) * s - lo) * step for n, s, (lo, _), step in zip(geo.out_size, geo.stride, geo.padding, steps)
     ]
@@ -196,14 +200,9 @@ def _window_starts(geo: Geometry) -> np.ndarray:
 
 def _kernel_offsets(geo: Geometry) -> np.ndarray:
     """How far each kernel position (flattened) lies from its window's start, in the input's flattened spatial dims."""
-    steps = _flat_steps(geo.in_size)
+    steps = flat_steps(geo.in_size)
     offsets = [np.arange(k) * d * step for k, d, step in zip(geo.kernel, geo.dilation, steps)]
     return sum(np.ix_(*offsets), np.zeros((), dtype=np.int64)).reshape(-1)
-
-
-def _flat_steps(size: tuple[int, ...]) -> list[int]:
-    """How far one step along each dim moves in the flattened dims (C-order strides, in elements)."""
-    return [math.prod(size[i + 1 :]) for i in range(len(size))]
 
 
 def _scatter(g: Tensor, picks: Picks, like: np.ndarray) -> Tensor:
@@ -239,6 +238,139 @@ def _gather(x: Tensor, picks: Picks) -> Tensor:
     index = picks.index
     values = np.take_along_axis(x.data.reshape(n, c, -1), index.reshape(n, c, -1), 2).reshape(index.shape)
     return record(values, (x,), _max_pool_backward, picks)
+
+
+# -- max over windows that tile the input: the common case, faster ------------------------------------
+def _tiles_the_input(geo: Geometry) -> bool:
+    """Whether the windows are the input's tiles (kernel = stride, no padding or dilation), but for a
+    remainder at the end of a dim that no window reaches."""
+    no_padding = all(lo == hi == 0 for lo, hi in geo.padding)
+    return geo.kernel == geo.stride and no_padding and all(d == 1 for d in geo.dilation)
+
+
+def _tiled_max_pool(x: Tensor, kernel: tuple[int, ...]) -> Tensor:
+    """The max of each tile, folded one dim at a time; the picks are made again NaN-aware only if a NaN came out."""
+    tiles = _tiles(x.data, kernel)
+    values, picks = _fold_max(tiles, nan_aware=False)
+    if np.isnan(values).any():
+        values, picks = _fold_max(tiles, nan_aware=True)
+    return record(values, (x,), _tiled_max_backward, TilePicks(kernel, picks))
+
+
+class TilePicks(NamedTuple):
+    """Per dim folded by a tiled max pool, the first first: which of the ``kernel`` elements each max came from."""
+
+    kernel: tuple[int, ...]
+    picks: list[np.ndarray]
+
+
+@rule_for("max_pool")
+def _tiled_max_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # d max(window) = d(the element picked)
+    return (_tiled_scatter(g, out._ctx, out._inputs[0].data),)
+
+
+def _tiles(x: np.ndarray, kernel: tuple[int, ...]) -> np.ndarray:
+    """A view of x's tiles, shape (N, C, out_1, k_1, out_2, k_2, ...); a remainder past the last tile is left out."""
+    outs = [n // k for n, k in zip(x.shape[2:], kernel)]
+    inside = x[(slice(None), slice(None), *(slice(o * k) for o, k in zip(outs, kernel)))]
+    return inside.reshape(x.shape[:2] + tuple(n for o, k in zip(outs, kernel) for n in (o, k)))
+
+
+def _kernel_axes(tiles: np.ndarray) -> range:
+    """The axes of ``tiles`` that run within a tile, the first first."""
+    return range(3, tiles.ndim, 2)
+
+
+def _part(a: np.ndarray, axis: int, j: int) -> np.ndarray:
+    """The view of ``a`` at index j along ``axis``."""
+    return a[(slice(None),) * axis + (j,)]
+
+
+def _fold_max(tiles: np.ndarray, nan_aware: bool) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each tile's max and, per kernel axis, which element it came from: the one PyTorch's loop over the
+    tile in row-major order picks (taking an element if it is > the max so far, or NaN), that is the first
+    max, or the last NaN. Folded one dim at a time from the first, whose slices are the longest runs of
+    memory, so the fewest and fastest passes; a tie between elements of different rows then goes to the
+    one earlier in the tile, which ``position`` (over the dims folded so far) tells."""
+    best, position, picks = tiles, None, []
+    index_type = np.min_scalar_type(-math.prod(tiles.shape[3::2]))
+    axes = _kernel_axes(tiles)
+    for folded, axis in enumerate(axes):
+        k, axis = tiles.shape[axis], axis - folded  # each fold removes an axis before this one
+        values = [_part(best, axis, j) for j in range(k)]
+        positions = [None if position is None else _part(position, axis, j) for j in range(k)]
+        best, before, pick = values[0], positions[0], np.zeros_like(values[0], dtype=index_type)  # laid out as x
+        for j in range(1, k):
+            take = _takes(values[j], best, positions[j], before, nan_aware)
+            np.maximum(pick, take * index_type.type(j), out=pick)  # the last j taken (a masked write is far slower)
+            if before is not None and (j < k - 1 or folded < len(axes) - 1):  # read again
+                before = before + take * (positions[j] - before)
+            best = np.maximum(best, values[j])  # a NaN propagates
+        if folded < len(axes) - 1:
+            position = pick if before is None else before * index_type.type(k) + pick
+        picks.append(pick)
+    return best, picks
+
+
+def _takes(
+    value: np.ndarray, best: np.ndarray, position: np.ndarray | None, before: np.ndarray | None, nan_aware: bool
+) -> np.ndarray:
+    """Where ``value`` (further along the axis) replaces ``best`` in PyTorch's row-major loop: if greater, or
+    equal and earlier in the tile (its ``position`` over the dims folded before is less; a pass only where
+    ties are), or NaN and later."""
+    take = value > best
+    if position is not None:
+        ties = value == best
+        if ties.any():
+            take |= ties & (position < before)
+    if nan_aware:
+        later = True if position is None else position >= before
+        take |= np.isnan(value) & (~np.isnan(best) | later)
+    return take
+
+
+def _tiled_scatter(g: Tensor, tile_picks: TilePicks, like: np.ndarray) -> Tensor:
+    """Zeros shaped and laid out as ``like`` (the pool's input), with each g[n, c, p] where tile p of plane
+    (n, c) picked its max: spread back one kernel axis at a time, the last folded first, as g times a mask
+    of the picks (0 * g is 0 as g is finite; else a select)."""
+    kernel, picks = tile_picks
+    whole = all(n % k == 0 for n, k in zip(like.shape[2:], kernel))
+    grad = (np.empty_like if whole else np.zeros_like)(like, dtype=g.dtype)
+    tiles = _tiles(grad, kernel)
+    finite = bool(np.isfinite(g.data).all())
+    spread = g.data
+    for folded in reversed(range(len(picks))):
+        target = tiles if folded == 0 else np.empty_like(_after_folding(tiles, folded))
+        axis = _kernel_axes(tiles)[folded] - folded
+        for j in range(tiles.shape[axis + folded]):
+            if finite:
+                np.multiply(spread, picks[folded] == j, out=_part(target, axis, j))
+            else:
+                _part(target, axis, j)[...] = np.where(picks[folded] == j, spread, 0)
+        spread = target
+    return record(grad, (g,), _tiled_scatter_backward, tile_picks)
+
+
+def _after_folding(tiles: np.ndarray, folded: int) -> np.ndarray:
+    """A view of ``tiles`` with its first ``folded`` kernel axes taken at 0: the shape the fold has after them."""
+    return tiles[tuple(0 if a in _kernel_axes(tiles)[:folded] else slice(None) for a in range(tiles.ndim))]
+
+
+@rule_for("max_pool_backward")
+def _tiled_scatter_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # the adjoint of a scatter is the gather
+    return (_tiled_gather(g, out._ctx),)
+
+
+def _tiled_gather(x: Tensor, tile_picks: TilePicks) -> Tensor:
+    """The tiled max pool's forward, given its picks: the element each tile picked, one kernel axis at a time."""
+    tiles = _tiles(x.data, tile_picks.kernel)
+    best = tiles
+    for folded, (axis, pick) in enumerate(zip(_kernel_axes(tiles), tile_picks.picks)):
+        parts = [_part(best, axis - folded, j) for j in range(tiles.shape[axis])]
+        best = parts[0].copy()
+        for j, part in enumerate(parts[1:], start=1):
+            np.copyto(best, part, where=pick == j)
+    return record(best, (x,), _tiled_max_backward, tile_picks)
 
 
 # -- average ----------------------------------------------------------------------------------------------

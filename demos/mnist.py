@@ -124,12 +124,16 @@ def build_model(hidden: Sequence[int], layers: ModuleType = nn) -> nn.Module:
 
 
 def build_cnn(layers: ModuleType = nn) -> nn.Module:
-    """Two blocks of 3 x 3 convolution (32, then 64 channels), batch norm, ReLU and 2 x 2 max pooling
-    (28 x 28 -> 14 x 14 -> 7 x 7), then dropout and two linear layers to 10 logits; ``layers`` may be ``torch.nn``."""
+    """Two blocks of 3 x 3 convolution (32, then 64 channels), 2 x 2 max pooling, batch norm and ReLU
+    (28 x 28 -> 14 x 14 -> 7 x 7), then dropout and two linear layers to 10 logits; ``layers`` may be ``torch.nn``.
+
+    Pooling straight after the convolution leaves batch norm and ReLU a quarter of the elements to work
+    on (ReLU commutes with the max; batch norm, per channel, nearly so), which makes a step of ours much
+    faster on a CPU, and accuracy the same."""
 
     def block(channels_in: int, channels_out: int) -> list[nn.Module]:
         convolution = layers.Conv2d(channels_in, channels_out, 3, padding=1, bias=False)  # batch norm has the bias
-        return [convolution, layers.BatchNorm2d(channels_out), layers.ReLU(), layers.MaxPool2d(2)]
+        return [convolution, layers.MaxPool2d(2), layers.BatchNorm2d(channels_out), layers.ReLU()]
 
     head = [layers.Flatten(), layers.Dropout(0.25), layers.Linear(64 * 7 * 7, 128), layers.ReLU(), layers.Dropout(0.25)]
     return layers.Sequential(*block(1, 32), *block(32, 64), *head, layers.Linear(128, 10))

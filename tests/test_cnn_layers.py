@@ -187,6 +187,29 @@ def test_batch_norm_training_steps_and_eval_match_torch(name, shape, kwargs):
         assert_close(affine_free, expected)
 
 
+def test_batch_norm_of_a_channel_major_float32_input_stays_float32_and_matches_torch():
+    """A convolution's result is channel-major in memory: batch norm reads it per channel along memory,
+    keeps that layout in its result and gradient, and keeps float32 in float32."""
+    x = np.ascontiguousarray(random_like((3, 8, 5, 4)).astype(np.float32) * 3 + 2).swapaxes(0, 1)  # (N, C, H, W)
+    upstream = random_like((8, 3, 5, 4), 1).astype(np.float32)
+    ours, theirs = nn.BatchNorm2d(3), torch.nn.BatchNorm2d(3)
+    params = {"weight": random_like((3,), 2).astype(np.float32), "bias": random_like((3,), 3).astype(np.float32)}
+    ours.load_state_dict({**ours.state_dict(), **{k: autograd.tensor(v) for k, v in params.items()}})
+    theirs.load_state_dict({**theirs.state_dict(), **{k: torch.tensor(v) for k, v in params.items()}})
+    xs, xt = autograd.from_numpy(x.copy(order="K")).requires_grad_(), torch.tensor(x, requires_grad=True)
+    out, out_t = ours(xs), theirs(xt)
+    out.backward(autograd.tensor(upstream))
+    out_t.backward(torch.tensor(upstream))
+    assert out.dtype == xs.grad.dtype == ours.weight.grad.dtype == ours.running_var.dtype == autograd.float32
+    assert out.data.swapaxes(0, 1).flags.c_contiguous and xs.grad.swapaxes(0, 1).flags.c_contiguous
+    assert_close(out, out_t, rtol=1e-5, atol=1e-5)
+    assert_close(xs.grad, xt.grad, rtol=1e-4, atol=1e-5)
+    for name in ("weight", "bias"):
+        assert_close(getattr(ours, name).grad, getattr(theirs, name).grad, rtol=1e-4, atol=1e-4)
+    for key, value in theirs.state_dict().items():
+        assert_close(ours.state_dict()[key], value, rtol=1e-5, atol=1e-6)
+
+
 def test_batch_norm_errors_as_torch():
     with pytest.raises(
         ValueError, match=r"Expected more than 1 value per channel when training, got input size \[1, 3\]"

@@ -10,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import autograd
+from autograd import convolution
 from tests.helpers import assert_close, compare, leaf, random_like, to_torch
 
 FAST = settings(max_examples=30, deadline=None)
@@ -75,6 +76,68 @@ def test_transposed_convolution_and_its_gradients_match_torch(case):
         *inputs,
         torch_fn=lambda *a: getattr(F, name)(*a, **kwargs),
     )
+
+
+SAME_SIZE = [  # stride 1 and the output of the input's size: the kernel offsets are shifts of the flattened input
+    ("conv1d", (2, 3, 9), (4, 3, 3), {"padding": 1}),
+    ("conv2d", (3, 4, 5, 6), (6, 2, 4, 3), {"padding": "same", "groups": 2}),  # padding 1 before, 2 after
+    ("conv2d", (2, 3, 6, 5), (4, 3, 3, 3), {"padding": 2, "dilation": 2}),
+    ("conv3d", (2, 2, 4, 3, 5), (3, 2, 3, 1, 3), {"padding": (1, 0, 1)}),
+    ("conv_transpose2d", (2, 3, 5, 4), (3, 4, 3, 3), {"padding": 1}),
+    ("conv2d", (2, 3, 2, 1), (4, 3, 5, 3), {"padding": (2, 1)}),  # kernels wider than the input
+    ("conv2d", (1, 1, 1, 2), (1, 1, 2, 2), {"padding": 1, "dilation": 2}),  # offsets that read only padding
+]
+
+
+@pytest.mark.parametrize("name, x_shape, w_shape, kwargs", SAME_SIZE, ids=[f"{c[0]}-{c[3]}" for c in SAME_SIZE])
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+def test_same_size_convolutions_and_their_gradients_match_torch(name, x_shape, w_shape, kwargs):
+    compare(
+        lambda x, w, b: getattr(autograd, name)(x, w, b, **kwargs),
+        random_like(x_shape),
+        random_like(w_shape, 1),
+        random_like((w_shape[1] if "transpose" in name else w_shape[0],), 2),
+        torch_fn=lambda x, w, b: getattr(F, name)(x, w, b, **kwargs),
+    )
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 700])  # a sample a chunk, and chunks of a few samples
+@pytest.mark.parametrize("name", ["conv2d", "conv_transpose2d"])
+def test_convolutions_in_chunks_of_samples_match_torch(name, chunk_bytes, monkeypatch):
+    """Large batches are taken a chunk of samples at a time: small chunks here, and torch's results all the same."""
+    monkeypatch.setattr(convolution, "CHUNK_BYTES", chunk_bytes)
+    w_shape = (4, 3, 3, 2) if name == "conv_transpose2d" else (6, 2, 3, 2)
+    kwargs = {"stride": (2, 1), "padding": 1, "groups": 2}
+    for x_shape in ((5, 4, 6, 5), (5, 4, 4, 3)):
+        compare(
+            lambda x, w, b: getattr(autograd, name)(x, w, b, **kwargs),
+            random_like(x_shape),
+            random_like(w_shape, 1),
+            random_like((6,), 2),
+            torch_fn=lambda x, w, b: getattr(F, name)(x, w, b, **kwargs),
+        )
+    compare(  # same size: the flat copies
+        lambda x, w: getattr(autograd, name)(x, w, padding=1, groups=2),
+        random_like((5, 4, 3, 4)),
+        random_like(w_shape[:2] + (3, 3), 1),
+        torch_fn=lambda x, w: getattr(F, name)(x, w, padding=1, groups=2),
+    )
+
+
+def test_channel_major_input_gives_torchs_values_and_a_channel_major_gradient():
+    """A convolution's result is channel-major in memory (its matrix product's layout); the next one reads it so."""
+    x = np.ascontiguousarray(random_like((3, 2, 5, 6))).swapaxes(0, 1)  # (N, C, H, W), channel-major
+    w = random_like((4, 3, 3, 3), 1)
+    for padding in (1, 0):  # same size, and not
+        xs, xt = autograd.from_numpy(x.copy(order="K")).requires_grad_(), to_torch(x)
+        ys, yt = autograd.conv2d(xs, leaf(w), padding=padding), F.conv2d(xt, to_torch(w), padding=padding)
+        assert_close(ys, yt)
+        assert ys.data.swapaxes(0, 1).flags.c_contiguous
+        upstream = random_like(tuple(yt.shape), 3)
+        ys.backward(autograd.tensor(upstream))
+        yt.backward(torch.tensor(upstream))
+        assert_close(xs.grad, xt.grad)
+        assert xs.grad.swapaxes(0, 1).flags.c_contiguous
 
 
 @pytest.mark.parametrize("name", ["conv2d", "conv_transpose2d"])

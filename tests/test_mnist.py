@@ -176,14 +176,14 @@ def test_cnn_loss_falls_on_a_subset_and_its_file_says_what_it_holds(tmp_path: Pa
     losses = []
     for batch in batches:
         losses.append(mnist.train_epoch(model, [batch], optimizer, mnist.make_loss("ce"), iter([2e-3]), quiet=True))
-    assert np.mean(losses[:3]) > 2.0 and np.mean(losses[-3:]) < 0.5 * np.mean(losses[:3])
+    assert losses[0] > 2.0 and np.mean(losses[-3:]) < 0.5 * np.mean(losses[:3])  # from chance (ln 10 = 2.3)
 
     path = tmp_path / "model.npz"
     mnist.save_model(model, recipe, path)
     assert json.loads(str(autograd.load(path)["recipe"]))["model"] == "cnn"
     loaded, loaded_recipe = mnist.load_model(path)  # no metrics.json beside it: the file alone says it
     assert loaded_recipe == recipe and isinstance(loaded[0], nn.Conv2d)
-    assert np.array_equal(loaded[1].running_var.numpy(), model[1].running_var.numpy())
+    assert np.array_equal(loaded[2].running_var.numpy(), model[2].running_var.numpy())  # conv, pool, batch norm
     test_images = images[:256]
     assert np.allclose(mnist.predict_logits(loaded, test_images), mnist.predict_logits(model, test_images), atol=1e-6)
     accuracy, per_class = mnist.evaluate(loaded, nn.data.TensorDataset(test_images, labels[:256]))

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
-from tests.helpers import assert_close, compare, leaf, random_like, to_torch
+from tests.helpers import as_numpy, assert_close, compare, leaf, random_like, to_torch
 
 FAST = settings(max_examples=30, deadline=None)
 
@@ -148,3 +148,69 @@ def test_bad_input_raises_pytorchs_error_naming_the_op(name, shape, kwargs, mess
         getattr(F, name)(torch.tensor(x), **kwargs)
     with pytest.raises(RuntimeError, match=message):
         getattr(autograd, name)(autograd.tensor(x), **kwargs)
+
+
+# -- the tiled max pool (kernel = stride, no padding or dilation): its own, faster path -------------------
+@st.composite
+def tiled_pools(draw):
+    """(dims, input, kernel) of a max pool whose windows tile the input (with a remainder no window reaches),
+    its values drawn from a few, so that windows tie, with some NaNs and infinities."""
+    dims = draw(st.integers(1, 3))
+    kernel = draw(st.lists(st.integers(1, 3), min_size=dims, max_size=dims))
+    size = [k * draw(st.integers(1, 3)) + draw(st.integers(0, k - 1)) for k in kernel]
+    rng = np.random.default_rng(draw(st.integers(0, 999)))
+    choices = np.array([-1.0, 0.0, 2.0, np.nan, np.inf, -np.inf])
+    weights = [0.3, 0.3, 0.3, 0.04, 0.03, 0.03] if draw(st.booleans()) else [1 / 3, 1 / 3, 1 / 3, 0, 0, 0]
+    x = rng.choice(choices, size=(draw(st.integers(1, 2)), draw(st.integers(1, 3)), *size), p=weights)
+    return dims, x, kernel
+
+
+@settings(max_examples=60, deadline=None)
+@given(tiled_pools())
+def test_tiled_max_pool_ties_nans_and_gradients_match_torch(case):
+    """The first max of a window gets its gradient, or its last NaN: the upstream gradient's values show which."""
+    dims, x, kernel = case
+    name = f"max_pool{dims}d"
+    compare(lambda x: getattr(autograd, name)(x, kernel), x, torch_fn=lambda x: getattr(F, name)(x, kernel))
+
+
+def test_tiled_max_pool_sends_an_infinite_gradient_to_the_pick_alone():
+    x = np.array([[[[1.0, 3.0, 2.0, 2.0], [0.0, 3.0, 2.0, 1.0]]]])
+    upstream = np.array([[[[np.inf, -np.inf]]]])
+    grads = []
+    for lib, make in ((autograd, leaf), (F, to_torch)):
+        xs = make(x)
+        lib.max_pool2d(xs, 2).backward(make(upstream, requires_grad=False))
+        grads.append(xs.grad)
+    assert_close(*grads)
+    assert np.count_nonzero(as_numpy(grads[0])) == 2
+
+
+def test_tiled_max_pool_of_a_channel_major_float32_input_matches_torch():
+    """A convolution's result is channel-major in memory: the pool keeps that layout and torch's values."""
+    x = np.ascontiguousarray(random_like((3, 2, 6, 4)).astype(np.float32)).swapaxes(0, 1)  # (N, C, H, W)
+    upstream = random_like((2, 3, 3, 2), 1).astype(np.float32)
+    xs, xt = autograd.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ys, yt = autograd.max_pool2d(xs, 2), F.max_pool2d(xt, 2)
+    assert ys.dtype == autograd.float32 and ys.data.swapaxes(0, 1).flags.c_contiguous
+    ys.backward(autograd.tensor(upstream))
+    yt.backward(torch.tensor(upstream))
+    assert_close(ys, yt, rtol=0, atol=0)
+    assert_close(xs.grad, xt.grad, rtol=0, atol=0)
+    assert xs.grad.swapaxes(0, 1).flags.c_contiguous
+
+
+@pytest.mark.parametrize("dims, kernel", [(1, 3), (2, (2, 3)), (3, 2)])
+def test_tiled_max_pool_second_derivative_matches_torch(dims, kernel):
+    x = np.round(random_like((2, 2, *[7] * dims)), 1)  # rounded: ties
+    results = []
+    name = f"max_pool{dims}d"
+    for lib, make, grad in ((autograd, leaf, autograd.grad), (F, to_torch, torch.autograd.grad)):
+        xs = make(x)
+        y = getattr(lib, name)(xs * xs, kernel)
+        upstream = make(random_like(tuple(y.shape), 1))
+        (gx,) = grad([y], [xs], [upstream], create_graph=True)
+        (gx * make(random_like(tuple(gx.shape), 2), requires_grad=False)).sum().backward()
+        results.append((xs.grad, upstream.grad))
+    for ours, theirs in zip(*results):
+        assert_close(ours, theirs)
