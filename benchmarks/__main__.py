@@ -97,15 +97,15 @@ def main(argv: list[str] | None = None) -> None:
     rows, results = scalar_rows(args.repeat)  # first, while the heap is small, as it is for micrograd
     rows = step_rows(args.repeat) + epoch_rows() + rows
     print("\n".join(machine()))
-    print(f"\n{'':<40}{'ours':>11}  {'peer':<20}{'ours/peer':>10}  {'target':<8}{'ours min..max':>24}  other peers")
+    print(f"\n{'':<46}{'ours':>11}  {'peer':<20}{'ours/peer':>10}  {'target':<18}{'ours min..max':>22}  other peers")
     for row in rows:
         ratio = row.ours.median / row.theirs
         verdict = "met" if ratio_met(ratio, row.target) else "NOT met"
         spread = f"{ms(row.ours.low)}..{ms(row.ours.high)}"
         peer = f"{row.peer} {ms(row.theirs)}"
         print(
-            f"{row.what:<40}{ms(row.ours.median):>11}  {peer:<20}{ratio:>10.2f}  {row.target:<8}{verdict:<8}"
-            f"{spread:>16}  {row.others}"
+            f"{row.what:<46}{ms(row.ours.median):>11}  {peer:<20}{ratio:>10.2f}  {row.target:<10}{verdict:<8}"
+            f"{spread:>22}  {row.others}"
         )
     sizes = results.bytes_per_node
     print(

@@ -38,6 +38,16 @@ def test_second_derivative_through_linear():
     )
 
 
+@pytest.mark.parametrize("x_shape", [(4,), (1, 4), (3, 4)])  # one row takes the outer-product path
+def test_second_derivative_in_the_weight(x_shape):
+    x = np.random.default_rng(3).standard_normal(x_shape)
+    compare_second(
+        lambda w: autograd.linear(leaf(x), w, None).tanh(),
+        np.random.default_rng(4).standard_normal((3, 4)),
+        torch_fn=lambda w: torch.nn.functional.linear(torch.from_numpy(x), w).tanh(),
+    )
+
+
 def test_a_scalar_bias_broadcasts_as_in_torch():
     x, w, b = leaf(np.ones((2, 3))), leaf(np.ones((4, 3))), leaf(np.array(0.5))
     out = autograd.linear(x, w, b)
