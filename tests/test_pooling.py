@@ -93,19 +93,23 @@ def test_max_pool_of_a_window_of_minus_infinity_picks_its_first_element_inside()
     assert np.array_equal(ours.numpy(), theirs.numpy())
 
 
-@pytest.mark.parametrize("stride", [1, 2])  # overlapping windows, and windows that don't overlap
-def test_max_pool_second_derivative_matches_torch(stride):
-    x = random_like((2, 2, 5, 5))
+def assert_second_derivatives_match_torch(x: np.ndarray, pool: str, *args) -> None:
+    """d/dx and d/d(upstream) of <gradient of pool(x * x), v>, ours against torch's."""
     results = []
     for lib, make, grad in ((autograd, leaf, autograd.grad), (F, to_torch, torch.autograd.grad)):
         xs = make(x)
-        y = lib.max_pool2d(xs * xs, 2, stride)
+        y = getattr(lib, pool)(xs * xs, *args)
         upstream = make(random_like(tuple(y.shape), 1))
         (gx,) = grad([y], [xs], [upstream], create_graph=True)
         (gx * make(random_like(tuple(gx.shape), 2), requires_grad=False)).sum().backward()
         results.append((xs.grad, upstream.grad))
     for ours, theirs in zip(*results):
         assert_close(ours, theirs)
+
+
+@pytest.mark.parametrize("stride", [1, 2])  # overlapping windows, and windows that don't overlap
+def test_max_pool_second_derivative_matches_torch(stride):
+    assert_second_derivatives_match_torch(random_like((2, 2, 5, 5)), "max_pool2d", 2, stride)
 
 
 def test_gradcheck_of_the_pools():
@@ -203,14 +207,4 @@ def test_tiled_max_pool_of_a_channel_major_float32_input_matches_torch():
 @pytest.mark.parametrize("dims, kernel", [(1, 3), (2, (2, 3)), (3, 2)])
 def test_tiled_max_pool_second_derivative_matches_torch(dims, kernel):
     x = np.round(random_like((2, 2, *[7] * dims)), 1)  # rounded: ties
-    results = []
-    name = f"max_pool{dims}d"
-    for lib, make, grad in ((autograd, leaf, autograd.grad), (F, to_torch, torch.autograd.grad)):
-        xs = make(x)
-        y = getattr(lib, name)(xs * xs, kernel)
-        upstream = make(random_like(tuple(y.shape), 1))
-        (gx,) = grad([y], [xs], [upstream], create_graph=True)
-        (gx * make(random_like(tuple(gx.shape), 2), requires_grad=False)).sum().backward()
-        results.append((xs.grad, upstream.grad))
-    for ours, theirs in zip(*results):
-        assert_close(ours, theirs)
+    assert_second_derivatives_match_torch(x, f"max_pool{dims}d", kernel)
