@@ -9,8 +9,7 @@ by a kernel of ones divided by the window's size, so it shares the convolution's
 
 from __future__ import annotations
 
-import functools
-import itertools
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -250,17 +249,19 @@ def _tiles_the_input(geo: Geometry) -> bool:
 
 
 def _tiled_max_pool(x: Tensor, kernel: tuple[int, ...]) -> Tensor:
-    """The max of each tile, and which of the tile's elements it is, for the backward."""
+    """The max of each tile, folded one dim at a time; the picks are made again NaN-aware only if a NaN came out."""
     tiles = _tiles(x.data, kernel)
-    values = _tile_max(tiles)
-    return record(values, (x,), _tiled_max_backward, TilePicks(kernel, _picks(tiles, values)))
+    values, picks = _fold_max(tiles, nan_aware=False)
+    if np.isnan(values).any():
+        values, picks = _fold_max(tiles, nan_aware=True)
+    return record(values, (x,), _tiled_max_backward, TilePicks(kernel, picks))
 
 
 class TilePicks(NamedTuple):
-    """Which element of each tile a tiled max pool picked: its position in the tile, row-major."""
+    """Per dim folded by a tiled max pool, the first first: which of the ``kernel`` elements each max came from."""
 
     kernel: tuple[int, ...]
-    pick: np.ndarray  # shaped as the pool's output
+    picks: list[np.ndarray]
 
 
 @rule_for("max_pool")
@@ -275,60 +276,84 @@ def _tiles(x: np.ndarray, kernel: tuple[int, ...]) -> np.ndarray:
     return inside.reshape(x.shape[:2] + tuple(n for o, k in zip(outs, kernel) for n in (o, k)))
 
 
-def _positions(tiles: np.ndarray) -> list[np.ndarray]:
-    """The tiles' elements at each position in a tile, row-major: views shaped (N, C, out_1, out_2, ...)."""
-    kernel_axes = range(3, tiles.ndim, 2)
-    index: list[int | slice] = [slice(None)] * tiles.ndim
-    views = []
-    for position in itertools.product(*(range(tiles.shape[axis]) for axis in kernel_axes)):
-        for axis, p in zip(kernel_axes, position):
-            index[axis] = p
-        views.append(tiles[tuple(index)])
-    return views
+def _kernel_axes(tiles: np.ndarray) -> range:
+    """The axes of ``tiles`` that run within a tile, the first first."""
+    return range(3, tiles.ndim, 2)
 
 
-def _tile_max(tiles: np.ndarray) -> np.ndarray:
-    """Each tile's max, folded one kernel axis at a time from the first, whose slices are the longest runs
-    of memory; a NaN propagates."""
-    best = tiles
-    for folded, axis in enumerate(range(3, tiles.ndim, 2)):
-        axis -= folded  # each fold removed a kernel axis before this one
-        best = functools.reduce(np.maximum, (best[(slice(None),) * axis + (j,)] for j in range(best.shape[axis])))
-    return best
+def _part(a: np.ndarray, axis: int, j: int) -> np.ndarray:
+    """The view of ``a`` at index j along ``axis``."""
+    return a[(slice(None),) * axis + (j,)]
 
 
-def _picks(tiles: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Which element of each tile PyTorch's loop over it (row-major, taking an element if greater than
-    the max so far, or NaN) picks: the first equal to the max, or the last NaN."""
-    positions = _positions(tiles)
-    pick = np.zeros(values.shape, dtype=np.min_scalar_type(len(positions) - 1))
-    taken = positions[0] == values
-    equal = np.empty_like(taken)
-    for j, element in enumerate(positions[1:], start=1):
-        np.equal(element, values, out=equal)
-        np.greater(equal, taken, out=equal)  # equal, and no earlier element was
-        pick += equal * pick.dtype.type(j)
-        taken |= equal
-    if np.isnan(values).any():
-        for j, element in enumerate(positions):
-            pick[np.isnan(element)] = j  # each NaN replaces the pick so far
-    return pick
+def _fold_max(tiles: np.ndarray, nan_aware: bool) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each tile's max and, per kernel axis, which element it came from: the one PyTorch's loop over the
+    tile in row-major order picks (taking an element if it is > the max so far, or NaN), that is the first
+    max, or the last NaN. Folded one dim at a time from the first, whose slices are the longest runs of
+    memory, so the fewest and fastest passes; a tie between elements of different rows then goes to the
+    one earlier in the tile, which ``position`` (over the dims folded so far) tells."""
+    best, position, picks = tiles, None, []
+    index_type = np.min_scalar_type(-math.prod(tiles.shape[3::2]))
+    axes = _kernel_axes(tiles)
+    for folded, axis in enumerate(axes):
+        k, axis = tiles.shape[axis], axis - folded  # each fold removes an axis before this one
+        values = [_part(best, axis, j) for j in range(k)]
+        positions = [None if position is None else _part(position, axis, j) for j in range(k)]
+        best, before, pick = values[0], positions[0], np.zeros_like(values[0], dtype=index_type)  # laid out as x
+        for j in range(1, k):
+            take = _takes(values[j], best, positions[j], before, nan_aware)
+            np.maximum(pick, take * index_type.type(j), out=pick)  # the last j taken (a masked write is far slower)
+            if before is not None and (j < k - 1 or folded < len(axes) - 1):  # read again
+                before = before + take * (positions[j] - before)
+            best = np.maximum(best, values[j])  # a NaN propagates
+        if folded < len(axes) - 1:
+            position = pick if before is None else before * index_type.type(k) + pick
+        picks.append(pick)
+    return best, picks
+
+
+def _takes(
+    value: np.ndarray, best: np.ndarray, position: np.ndarray | None, before: np.ndarray | None, nan_aware: bool
+) -> np.ndarray:
+    """Where ``value`` (further along the axis) replaces ``best`` in PyTorch's row-major loop: if greater, or
+    equal and earlier in the tile (its ``position`` over the dims folded before is less; a pass only where
+    ties are), or NaN and later."""
+    take = value > best
+    if position is not None:
+        ties = value == best
+        if ties.any():
+            take |= ties & (position < before)
+    if nan_aware:
+        later = True if position is None else position >= before
+        take |= np.isnan(value) & (~np.isnan(best) | later)
+    return take
 
 
 def _tiled_scatter(g: Tensor, tile_picks: TilePicks, like: np.ndarray) -> Tensor:
     """Zeros shaped and laid out as ``like`` (the pool's input), with each g[n, c, p] where tile p of plane
-    (n, c) picked its max: g times the mask of the picks, one position in the tile at a time (0 * g is 0
-    as g is finite; else a select)."""
-    kernel, pick = tile_picks
+    (n, c) picked its max: spread back one kernel axis at a time, the last folded first, as g times a mask
+    of the picks (0 * g is 0 as g is finite; else a select)."""
+    kernel, picks = tile_picks
     whole = all(n % k == 0 for n, k in zip(like.shape[2:], kernel))
     grad = (np.empty_like if whole else np.zeros_like)(like, dtype=g.dtype)
+    tiles = _tiles(grad, kernel)
     finite = bool(np.isfinite(g.data).all())
-    for j, element in enumerate(_positions(_tiles(grad, kernel))):
-        if finite:
-            np.multiply(g.data, pick == j, out=element)
-        else:
-            element[...] = np.where(pick == j, g.data, 0)
+    spread = g.data
+    for folded in reversed(range(len(picks))):
+        target = tiles if folded == 0 else np.empty_like(_after_folding(tiles, folded))
+        axis = _kernel_axes(tiles)[folded] - folded
+        for j in range(tiles.shape[axis + folded]):
+            if finite:
+                np.multiply(spread, picks[folded] == j, out=_part(target, axis, j))
+            else:
+                _part(target, axis, j)[...] = np.where(picks[folded] == j, spread, 0)
+        spread = target
     return record(grad, (g,), _tiled_scatter_backward, tile_picks)
+
+
+def _after_folding(tiles: np.ndarray, folded: int) -> np.ndarray:
+    """A view of ``tiles`` with its first ``folded`` kernel axes taken at 0: the shape the fold has after them."""
+    return tiles[tuple(0 if a in _kernel_axes(tiles)[:folded] else slice(None) for a in range(tiles.ndim))]
 
 
 @rule_for("max_pool_backward")
@@ -337,12 +362,15 @@ def _tiled_scatter_backward(out: Tensor, g: Tensor) -> tuple[Tensor]:  # the adj
 
 
 def _tiled_gather(x: Tensor, tile_picks: TilePicks) -> Tensor:
-    """The tiled max pool's forward, given its picks: the element each tile picked."""
-    positions = _positions(_tiles(x.data, tile_picks.kernel))
-    picked = positions[0].copy()
-    for j, element in enumerate(positions[1:], start=1):
-        np.copyto(picked, element, where=tile_picks.pick == j)
-    return record(picked, (x,), _tiled_max_backward, tile_picks)
+    """The tiled max pool's forward, given its picks: the element each tile picked, one kernel axis at a time."""
+    tiles = _tiles(x.data, tile_picks.kernel)
+    best = tiles
+    for folded, (axis, pick) in enumerate(zip(_kernel_axes(tiles), tile_picks.picks)):
+        parts = [_part(best, axis - folded, j) for j in range(tiles.shape[axis])]
+        best = parts[0].copy()
+        for j, part in enumerate(parts[1:], start=1):
+            np.copyto(best, part, where=pick == j)
+    return record(best, (x,), _tiled_max_backward, tile_picks)
 
 
 # -- average ----------------------------------------------------------------------------------------------
