@@ -13,8 +13,8 @@ def summaries() -> dict[str, str]:
         if module.ispkg or module.name.startswith("_"):
             continue
         source = (folder / f"{module.name}.py").read_text()
-        if "argparse" not in source:
-            continue  # a demo is a program and reads its command line; the rest are its helpers
+        if '__name__ == "__main__"' not in source and "parse_args(" not in source:
+            continue  # a demo is a program (or a listing run as one) that reads its command line; the rest are helpers
         docstring = ast.get_docstring(ast.parse(source)) or ""
         found[module.name] = docstring.splitlines()[0] if docstring else ""
     return found

@@ -15,6 +15,13 @@ import numpy as np
 import autograd
 
 
+def demo_parser(module: str, doc: str | None) -> argparse.ArgumentParser:
+    """A demo's command line, named as it is run (``python -m demos.sgd``), its docstring as the help."""
+    return argparse.ArgumentParser(
+        prog=f"python -m {module}", description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+
+
 def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
     """Add the options every demo takes (``--quick``, ``--out``, ``--show``, ``--seed``) to a demo's own
     parser, parse ``argv`` and make the output folder. ``--show`` stays on only where there is a display."""

@@ -18,7 +18,6 @@ Look at: activations.png. Sigmoid's slope is at most 0.25 and nearly 0 beyond |x
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,7 +25,7 @@ import numpy as np
 
 import autograd as torch
 import nn
-from demos._teaching import agree, finish, parse, pyplot
+from demos._teaching import agree, demo_parser, finish, parse, pyplot
 
 TITLES = {
     "sigmoid": "sigmoid  1 / (1 + e^-x)",
@@ -51,7 +50,7 @@ def describe(name: str, t: torch.Tensor) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = demo_parser(__spec__.name, __doc__)
     args = parse(parser, argv)
     torch.manual_seed(args.seed)
 

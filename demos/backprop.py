@@ -79,11 +79,14 @@ EXAMPLES = {"neuron": neuron, "scalar_mlp": scalar_mlp, "tensor_mlp": tensor_mlp
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("examples", nargs="*", choices=[*EXAMPLES, []], help="which graphs (default: all)")
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}", description=__doc__.splitlines()[0])
+    parser.add_argument("examples", nargs="*", metavar="EXAMPLE", help=f"{', '.join(EXAMPLES)} (default: all)")
     parser.add_argument("--out", type=Path, default=Path("runs/backprop"), help="folder to write into")
     parser.add_argument("--docs-gif", type=Path, help="also write the neuron's GIF here (docs/backprop.gif)")
     args = parser.parse_args(argv)
+    for name in args.examples:
+        if name not in EXAMPLES:
+            parser.error(f"argument EXAMPLE: invalid choice: {name!r} (choose from {', '.join(EXAMPLES)})")
     for name in args.examples or EXAMPLES:
         root, forward = EXAMPLES[name]()
         stepper = autograd.draw_backward(root, args.out / f"{name}.html", forward=forward)

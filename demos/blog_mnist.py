@@ -17,7 +17,9 @@ Run it from the repository's root, where its relative paths point.
 import argparse
 import os
 
-parser = argparse.ArgumentParser(description="The blog post's MNIST listing on this project's engine.")
+parser = argparse.ArgumentParser(
+    prog=f"python -m {__spec__.name}", description="The blog post's MNIST listing on this project's engine."
+)
 parser.add_argument("--epochs", type=int, default=200, help="training epochs (default: 200, the post's)")
 parser.add_argument("--image", default="demos/data/digits/5.png", help="a 28 x 28 digit, white on black")
 parser.add_argument("--out", default=".", help="folder for best.pt (default: the current one)")

@@ -19,7 +19,6 @@ but w (about -1.15) is still short of the data's slope -1.5: small steps, one sa
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +26,7 @@ import numpy as np
 
 from autograd import Value
 from demos import house
-from demos._teaching import Film, agree, parse, save_graph
+from demos._teaching import Film, agree, demo_parser, parse, save_graph
 
 
 def squared_error(w: Value, b: Value, x: float, y: float) -> Value:
@@ -42,7 +41,7 @@ def squared_error(w: Value, b: Value, x: float, y: float) -> Value:
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = demo_parser(__spec__.name, __doc__)
     parser.add_argument("--graph", action="store_true", help="draw the graph of step 1 (needs Graphviz)")
     args = parse(parser, argv)
     xs, ys = house.get_flipped(100, np.random.default_rng(args.seed))

@@ -20,7 +20,6 @@ near the wrong end.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,7 +27,7 @@ import numpy as np
 
 import autograd as torch
 import nn
-from demos._teaching import agree, finish, parse, pyplot
+from demos._teaching import agree, demo_parser, finish, parse, pyplot
 
 FLOAT32 = 1e-5  # hand and autograd agree to float32 rounding
 
@@ -47,7 +46,7 @@ def show(name: str, loss: float, loss_by_hand: float, grad: np.ndarray, grad_by_
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = demo_parser(__spec__.name, __doc__)
     args = parse(parser, argv)
     torch.manual_seed(args.seed)
 

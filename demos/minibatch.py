@@ -22,7 +22,6 @@ down the parabola more smoothly than one sample at a time (demos.sgd).
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,7 +29,7 @@ import numpy as np
 
 import autograd
 from demos import house
-from demos._teaching import Film, agree, mse_parabola, parse
+from demos._teaching import Film, agree, demo_parser, mse_parabola, parse
 
 
 def batch_slope(w: float, xsi: np.ndarray, ysi: np.ndarray) -> tuple[float, float]:
@@ -43,7 +42,7 @@ def batch_slope(w: float, xsi: np.ndarray, ysi: np.ndarray) -> tuple[float, floa
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = demo_parser(__spec__.name, __doc__)
     args = parse(parser, argv)
     xs, ys = house.get(100, np.random.default_rng(args.seed))
     picked = sorted({int(k) for i in range(0, 100, 10) for k in np.arange(100)[i :: i + 10]})

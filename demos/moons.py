@@ -109,7 +109,7 @@ def draw_graph(x: Sequence[float], y: float, path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> float:
     """Train on the moons, save the pictures, and return the final training accuracy."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}", description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100, help="SGD steps (default 100)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the data and the weights (default 1)")
     parser.add_argument("--out", type=Path, default=Path("runs/moons"), help="output folder (default runs/moons)")

@@ -16,12 +16,11 @@ gives its slope a the gradient z.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from typing import Any
 
 from autograd import Value
-from demos._teaching import agree, parse, save_graph
+from demos._teaching import agree, demo_parser, parse, save_graph
 from nn import functional as F
 
 X, W, B = [1.0, -2.0, 0.5], [0.4, 0.6, -0.2], 0.5  # z = w x + b = -0.4
@@ -38,7 +37,7 @@ def linear(w: list[float], b: float, x: list[Value], name: str) -> tuple[Value, 
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = demo_parser(__spec__.name, __doc__)
     args = parse(parser, argv)
     slope = Value(0.25, "a")  # PReLU's learned slope, 0.25 to start as in nn.PReLU
     activations = {  # f, and its slope f'(z) by hand given z and y = f(z)

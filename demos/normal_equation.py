@@ -18,7 +18,6 @@ parabola's lowest point is the w of the line.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,11 +25,11 @@ import numpy as np
 
 import autograd
 from demos import house
-from demos._teaching import finish, parse, pyplot
+from demos._teaching import demo_parser, finish, parse, pyplot
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = demo_parser(__spec__.name, __doc__)
     args = parse(parser, argv)
     xs, ys = house.get(100, np.random.default_rng(args.seed))
     clean_w = np.sum(xs * ys) / np.sum(xs * xs)

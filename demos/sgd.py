@@ -17,7 +17,6 @@ first samples (small x, flat parabolas), largest midway, shrinking as w nears th
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +24,7 @@ import numpy as np
 
 from autograd import Value
 from demos import house
-from demos._teaching import Film, agree, mse_parabola, parse, save_graph
+from demos._teaching import Film, agree, demo_parser, mse_parabola, parse, save_graph
 
 
 def squared_error(w: Value, x: float, y: float) -> Value:
@@ -47,7 +46,7 @@ def slope(w: float, x: float, y: float) -> tuple[float, float]:
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = demo_parser(__spec__.name, __doc__)
     parser.add_argument("--graph", action="store_true", help="draw that one point's graph (needs Graphviz)")
     args = parse(parser, argv)
     xs, ys = house.get(100, np.random.default_rng(args.seed))

@@ -19,7 +19,6 @@ while the mean squared error (right) falls. The post redraws every 100 epochs; h
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +26,7 @@ import numpy as np
 
 from autograd import Value
 from demos import house
-from demos._teaching import Film, agree, parse, save_graph
+from demos._teaching import Film, agree, demo_parser, parse, save_graph
 
 
 def squared_error(w: Value, b: Value, x: float, y: float) -> Value:
@@ -42,7 +41,7 @@ def squared_error(w: Value, b: Value, x: float, y: float) -> Value:
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = demo_parser(__spec__.name, __doc__)
     parser.add_argument("--epochs", type=int, default=1000, help="epochs (default 1000, the post's; 30 with --quick)")
     parser.add_argument("--graph", action="store_true", help="draw the graph of step 1 (needs Graphviz)")
     args = parse(parser, argv)

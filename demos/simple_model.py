@@ -17,7 +17,6 @@ Look at: simple_model.png. Three sigmoids are enough for two steps up and one do
 curves (faint) show the network finding them one after the other.
 """
 
-import argparse
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +24,7 @@ import numpy as np
 
 import autograd as torch
 import nn
-from demos._teaching import finish, parse, pyplot
+from demos._teaching import demo_parser, finish, parse, pyplot
 from nn import optim
 from nn.data import DataLoader, Dataset
 
@@ -73,7 +72,7 @@ class SimpleModel(nn.Module):
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = demo_parser(__spec__.name, __doc__)
     parser.add_argument("--epochs", type=int, default=20000, help="epochs (default 20000, the post's)")
     args = parse(parser, argv)
     torch.manual_seed(args.seed)  # added, as are the snapshots of the curve and the scores below
