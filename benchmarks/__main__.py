@@ -5,8 +5,9 @@
 Rows: one training step of the MNIST MLP at batch 1, 32, 128, 1024 and 6000 and of the CNN at 128
 (``benchmarks.steps``); seconds per epoch of three MNIST recipes and the time to 98% of ``make
 mnist``'s (``benchmarks.mnist``); the scalar engine's moons step against micrograd as shipped and
-with its garbage collector off, and bytes per node (``benchmarks.scalar``). Each timing is the
-median of its repeats, with the spread of ours (min..max); ratios are ours / peer, so below 1 is faster.
+with its garbage collector off, and bytes per node (``benchmarks.scalar``, in a process of its own, as
+the demo runs: no PyTorch in its heap). Each timing is the median of its repeats, with the spread of
+ours (min..max); ratios are ours / peer, so below 1 is faster.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def epoch_rows() -> list[Row]:
 
 
 def scalar_rows(repeat: int) -> tuple[list[Row], scalar.Results]:
-    results = scalar.measure(repeat)
+    results = scalar.measure_alone(repeat)
     ours = results.one_step["autograd"]
     loop = results.loop
     rows = [
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=7, help="timed repetitions of each step (default 7)")
     args = parser.parse_args(argv)
     torch.set_num_threads(THREADS)
-    rows, results = scalar_rows(args.repeat)  # first, while the heap is small, as it is for micrograd
+    rows, results = scalar_rows(args.repeat)  # in a process of its own, without PyTorch's objects in its heap
     rows = step_rows(args.repeat) + epoch_rows() + rows
     print("\n".join(machine()))
     print(f"\n{'':<46}{'ours':>11}  {'peer':<20}{'ours/peer':>10}  {'target':<18}{'ours min..max':>22}  other peers")

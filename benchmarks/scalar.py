@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import math
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -158,17 +160,34 @@ def measure(repeat: int = 5, steps: int = 10) -> Results:
     )
 
 
+def measure_alone(repeat: int = 5) -> Results:
+    """``measure`` in a process of its own, whose heap holds what the moons demo's holds: a process that
+    has imported PyTorch has hundreds of thousands more objects for every full collection of the cyclic
+    garbage collector to walk, and both engines' steps pay that walk."""
+    command = [sys.executable, "-m", "benchmarks.scalar", "--repeat", str(repeat), "--json"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(done.stderr.strip())
+    found = json.loads(done.stdout)
+    one_step = {name: Timing(*t) for name, t in found["one_step"].items()}
+    return Results(found["nodes"], found["bytes_per_node"], one_step, found["loop"])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Time both engines and print the table; 1 if they cannot be compared."""
+    """Time both engines and print the table (or, with ``--json``, the results); 1 if they cannot be compared."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed repetitions after one warm-up (default 5)")
     parser.add_argument("--steps", type=int, default=10, help="steps of the timed training loop (default 10)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON, for python -m benchmarks")
     args = parser.parse_args(argv)
     try:
         results = measure(args.repeat, args.steps)
     except RuntimeError as error:
         print(error, file=sys.stderr)
         return 1
+    if args.json:
+        print(json.dumps(results._asdict()))
+        return 0
     print("\n".join(machine()))
     print(f"moons forward+backward, 100 points, MLP(2, [16, 16, 1]): {results.nodes:,} nodes")
     sizes = results.bytes_per_node
