@@ -47,6 +47,20 @@ def assert_same_parameters(model, torch_model):
         assert_close(p.data, theirs[name], rtol=1e-10, atol=1e-13)
 
 
+def scalar_step(optimizer, model, x, y):
+    """``train_step`` for a scalar MLP of Values: zero_grad, MSE of its outputs on the rows of x, backward, step."""
+    optimizer.zero_grad()
+    mse(scalar_outputs(model, x), y).backward()
+    optimizer.step()
+
+
+def assert_same_as_linear_layers(model, torch_model):
+    """A scalar MLP's weights equal those of its torch twin, layer by layer."""
+    weights = as_linear_arrays(model)
+    for key, p in torch_model.named_parameters():
+        assert_close(weights[key], p, rtol=1e-10, atol=1e-13)
+
+
 @pytest.mark.parametrize("name, kwargs", CONFIGS, ids=str)
 def test_trajectory_matches_torch(name, kwargs):
     model, theirs, x, y = problem()
@@ -86,13 +100,9 @@ def test_value_parameters_match_torch(name, kwargs):
     optimizer = getattr(nn.optim, name)(model.parameters(), **kwargs)
     torch_optimizer = getattr(torch.optim, name)(theirs.parameters(), **kwargs)
     for _ in range(10):
-        optimizer.zero_grad()
-        mse(scalar_outputs(model, x), y).backward()
-        optimizer.step()
+        scalar_step(optimizer, model, x, y)
         train_step(torch_optimizer, theirs, x, y, torch.nn)
-        weights = as_linear_arrays(model)
-        for key, p in theirs.named_parameters():
-            assert_close(weights[key], p, rtol=1e-10, atol=1e-13)
+        assert_same_as_linear_layers(model, theirs)
 
 
 def test_zero_grad():

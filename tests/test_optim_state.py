@@ -10,8 +10,8 @@ import torch
 import autograd
 import nn
 from tests.helpers import assert_close
-from tests.models import as_linear_arrays, mse, scalar_outputs, twins
-from tests.test_optim import assert_same_parameters, problem, train_step
+from tests.models import twins
+from tests.test_optim import assert_same_as_linear_layers, assert_same_parameters, problem, scalar_step, train_step
 
 OPTIMIZERS = [
     ("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.01}),
@@ -68,9 +68,7 @@ def test_state_dict_of_value_parameters_round_trips():
     optimizer = nn.optim.Adam(model.parameters(), lr=0.01)
     torch_optimizer = torch.optim.Adam(theirs.parameters(), lr=0.01)
     for _ in range(2):
-        optimizer.zero_grad()
-        mse(scalar_outputs(model, x), y).backward()
-        optimizer.step()
+        scalar_step(optimizer, model, x, y)
         train_step(torch_optimizer, theirs, x, y, torch.nn)
     saved = optimizer.state_dict()
     assert sorted(saved["state"]) == list(range(len(list(model.parameters()))))
@@ -78,13 +76,9 @@ def test_state_dict_of_value_parameters_round_trips():
     restored = nn.optim.Adam(model.parameters(), lr=0.01)
     restored.load_state_dict(saved)
     for _ in range(2):
-        restored.zero_grad()
-        mse(scalar_outputs(model, x), y).backward()
-        restored.step()
+        scalar_step(restored, model, x, y)
         train_step(torch_optimizer, theirs, x, y, torch.nn)
-    weights = as_linear_arrays(model)
-    for key, p in theirs.named_parameters():
-        assert_close(weights[key], p, rtol=1e-10, atol=1e-13)
+    assert_same_as_linear_layers(model, theirs)
 
 
 def test_load_state_dict_refuses_what_does_not_fit():
